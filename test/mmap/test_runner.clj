@@ -1,0 +1,39 @@
+(ns mmap.test-runner
+  "Runs every *_test namespace under test/ with clojure.test and ends with the line
+  `N passed, N failed` (counting test vars); exits non-zero on any failure or error.
+  An optional argument is a regex that namespace names must match."
+  (:require [clojure.java.io :as io]
+            [clojure.string :as str]
+            [clojure.test :as t]
+            [mmap.test-support :as support]))
+
+(set! *warn-on-reflection* true)
+
+(defn- test-namespaces [only]
+  (->> (file-seq (io/file "test"))
+       (map #(.getPath ^java.io.File %))
+       (filter #(str/ends-with? % "_test.clj"))
+       (map #(-> % (subs 5 (- (count %) 4)) (str/replace "/" ".") (str/replace "_" "-") symbol))
+       (filter #(or (nil? only) (re-find (re-pattern only) (name %))))
+       sort))
+
+(defn -main [& [only]]
+  (let [nss (test-namespaces only)
+        failed-vars (atom #{})
+        passed-vars (atom 0)
+        report t/report]
+    (run! require nss)
+    (binding [t/report (fn [m]
+                         (case (:type m)
+                           (:fail :error) (swap! failed-vars conj (first t/*testing-vars*))
+                           nil)
+                         (when (= :end-test-var (:type m))
+                           (when-not (contains? @failed-vars (:var m)) (swap! passed-vars inc)))
+                         (report m))]
+      (apply t/run-tests nss))
+    (let [failed (count @failed-vars)
+          skipped @support/skipped]
+      (println (str @passed-vars " passed, " failed " failed"
+                    (when (pos? skipped) (str ", " skipped " skipped"))))
+      (shutdown-agents)
+      (System/exit (if (zero? failed) 0 1)))))

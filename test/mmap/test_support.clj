@@ -1,0 +1,50 @@
+(ns mmap.test-support
+  "Helpers shared by the tests: temporary files, skipping, and child processes."
+  (:require [clojure.java.io :as io]
+            [clojure.java.shell :as sh]
+            [clojure.test :as t])
+  (:import (java.io File)
+           (java.nio.file Files)
+           (java.nio.file.attribute FileAttribute)))
+
+(set! *warn-on-reflection* true)
+
+(def skipped (atom 0))
+
+(defn skip!
+  "Marks the current test as skipped for `reason`, which is printed."
+  [reason]
+  (swap! skipped inc)
+  (println "SKIP" (some-> t/*testing-vars* first meta :name) "-" reason))
+
+(defn temp-dir ^File []
+  (.toFile (Files/createTempDirectory "mmap-test" (make-array FileAttribute 0))))
+
+(defn temp-file
+  "A new temporary file holding `content` (a String or byte array), deleted on exit."
+  (^File [content] (temp-file content ".bin"))
+  (^File [content suffix]
+   (let [f (File/createTempFile "mmap-test" suffix)]
+     (.deleteOnExit f)
+     (if (string? content) (spit f content) (io/copy ^bytes content f))
+     f)))
+
+(defn file-bytes ^bytes [f] (Files/readAllBytes (.toPath (io/file f))))
+
+(defn java-cmd
+  "The java that runs these tests, for child JVMs."
+  []
+  (str (System/getProperty "java.home") "/bin/java"))
+
+(defn sh-ok? [& args] (try (zero? (:exit (apply sh/sh args))) (catch Exception _ false)))
+
+(defn run-clojure
+  "Runs `code` (a string) in a child JVM on this JVM's classpath; returns sh's result map."
+  [code & {:keys [jvm-opts prefix] :or {jvm-opts []}}]
+  (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED"] jvm-opts
+                       ["-cp" (System/getProperty "java.class.path") "clojure.main" "-e" code])))
+
+(defmacro thrown-errno
+  "Evaluates body, expecting an mmap.ErrnoException; returns it (or nil)."
+  [& body]
+  `(let [~(with-meta 'e {:tag 'mmap.ErrnoException}) (try ~@body nil (catch mmap.ErrnoException e# e#))] ~'e))
