@@ -48,3 +48,18 @@
   "Evaluates body, expecting an mmap.ErrnoException; returns it (or nil)."
   [& body]
   `(let [~(with-meta 'e {:tag 'mmap.ErrnoException}) (try ~@body nil (catch mmap.ErrnoException e# e#))] ~'e))
+
+(defn run-java
+  "Runs `body` (Java statements that may throw) as the main method of a one-file program
+  against target/classes alone, as `prefix` (e.g. setpriv ...) says; returns sh's map."
+  [body & {:keys [prefix jvm-opts]}]
+  (let [dir (temp-dir)
+        src (File. dir "Snippet.java")]
+    (.setReadable dir true false)
+    (.setExecutable dir true false)
+    (spit src (str "import mmap.*; import java.nio.file.*;\n"
+                   "public class Snippet { public static void main(String[] a) throws Exception {\n" body "\n}}\n"))
+    (.setReadable src true false)
+    (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED"] jvm-opts
+                         ["-XX:-CreateCoredumpOnCrash" "-XX:ErrorFile=/dev/null" "-cp"
+                          (.getAbsolutePath (io/file "target/classes")) (str src)]))))

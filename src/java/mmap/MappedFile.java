@@ -39,7 +39,7 @@ public final class MappedFile implements AutoCloseable {
 
     /** Options for {@link #open(Path, Options)} and {@link #anonymous(long, Options)}; setters chain. */
     public static final class Options {
-        private Mode mode = Mode.READ_ONLY;
+        private Mode mode;  // null: READ_ONLY for files, PRIVATE for anonymous memory
         private long offset = 0;
         private long length = -1;
         private boolean populate;
@@ -48,7 +48,7 @@ public final class MappedFile implements AutoCloseable {
         private boolean hugePages;
         private boolean create;
 
-        /** {@link Mode#READ_ONLY} by default. */
+        /** {@link Mode#READ_ONLY} by default for files, {@link Mode#PRIVATE} for anonymous memory. */
         public Options mode(Mode m) { this.mode = Objects.requireNonNull(m, "mode"); return this; }
         /** Where the mapping starts in the file: any byte offset, aligned down internally. 0 by default. */
         public Options offset(long o) { this.offset = o; return this; }
@@ -130,9 +130,10 @@ public final class MappedFile implements AutoCloseable {
         Objects.requireNonNull(opts, "options");
         String file = path.toString();
         checkRange(file, opts);
-        if (opts.create && opts.mode != Mode.READ_WRITE)
-            throw new IllegalArgumentException("create applies only to READ_WRITE mappings, not " + opts.mode + ": " + file);
-        int access = opts.mode == Mode.READ_WRITE ? Mman.O_RDWR : Mman.O_RDONLY;
+        Mode mode = opts.mode == null ? Mode.READ_ONLY : opts.mode;
+        if (opts.create && mode != Mode.READ_WRITE)
+            throw new IllegalArgumentException("create applies only to READ_WRITE mappings, not " + mode + ": " + file);
+        int access = mode == Mode.READ_WRITE ? Mman.O_RDWR : Mman.O_RDONLY;
         // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
         int flags = access | Mman.O_CLOEXEC | Mman.O_NONBLOCK | (opts.create ? Mman.O_CREAT : 0);
         int fd = Mman.open(file, flags, 0644);
@@ -148,16 +149,16 @@ public final class MappedFile implements AutoCloseable {
                 throw rangeError(file, "offset " + opts.offset + " is past the end of the file (" + size + " bytes)");
             long length = opts.length < 0 ? size - opts.offset : opts.length;
             if (opts.offset + length > size) {
-                if (opts.mode != Mode.READ_WRITE)
+                if (mode != Mode.READ_WRITE)
                     throw rangeError(file, "offset " + opts.offset + " + length " + length + " is past the end of the file ("
-                            + size + " bytes); a " + opts.mode + " mapping cannot extend a file: map it READ_WRITE to grow it");
+                            + size + " bytes); a " + mode + " mapping cannot extend a file: map it READ_WRITE (:read-write) to grow it");
                 wrapPath(file, () -> Mman.ftruncate(fd, opts.offset + length));
             }
-            int prot = opts.mode == Mode.READ_ONLY ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
-            int mapFlags = (opts.mode == Mode.PRIVATE ? Mman.MAP_PRIVATE : Mman.MAP_SHARED)
+            int prot = mode == Mode.READ_ONLY ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
+            int mapFlags = (mode == Mode.PRIVATE ? Mman.MAP_PRIVATE : Mman.MAP_SHARED)
                     | (opts.populate ? Mman.MAP_POPULATE : 0);
             long delta = opts.offset % Mman.pageSize();
-            MappedFile m = new MappedFile(file, opts.mode, opts.offset, delta, fd, mapFlags, prot, false);
+            MappedFile m = new MappedFile(file, mode, opts.offset, delta, fd, mapFlags, prot, false);
             m.mapInitial(length, opts);
             return m;
         } catch (ErrnoException | RuntimeException e) {
@@ -170,10 +171,11 @@ public final class MappedFile implements AutoCloseable {
     public static MappedFile anonymous(long length, Options opts) throws ErrnoException {
         Objects.requireNonNull(opts, "options");
         if (length < 0) throw rangeError(null, "length " + length + " is negative");
-        int kind = opts.mode == Mode.READ_WRITE ? Mman.MAP_SHARED : Mman.MAP_PRIVATE;
-        int prot = opts.mode == Mode.READ_ONLY ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
+        Mode mode = opts.mode == null ? Mode.PRIVATE : opts.mode;
+        int kind = mode == Mode.READ_WRITE ? Mman.MAP_SHARED : Mman.MAP_PRIVATE;
+        int prot = mode == Mode.READ_ONLY ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
         int flags = kind | Mman.MAP_ANONYMOUS | (opts.populate ? Mman.MAP_POPULATE : 0) | (opts.hugePages ? Mman.MAP_HUGETLB : 0);
-        MappedFile m = new MappedFile(null, opts.mode, 0, 0, -1, flags, prot, true);
+        MappedFile m = new MappedFile(null, mode, 0, 0, -1, flags, prot, true);
         m.mapInitial(length, opts);
         return m;
     }

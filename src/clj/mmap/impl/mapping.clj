@@ -59,7 +59,7 @@
     (if (and (integer? i) (>= (long i) 0) (< (long i) (.count this))) (.nth this i) not-found))
 
   Seqable
-  (seq [this] (byte-chunks this 0 (.count this)))
+  (seq [this] (seq (byte-chunks this 0 (.count this))))
 
   IReduceInit
   (reduce [this f init] (reduce-bytes mf start (+ start (.count this)) f init))
