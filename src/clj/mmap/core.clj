@@ -82,6 +82,11 @@
 
 (defn- mf ^MappedFile [m] (mapping/mapped-file (->mapping m)))
 
+(defn size
+  "The mapping's length in bytes, as a long (`count` gives an int, so stops at 2 GiB)."
+  ^long [m]
+  (mapping/size (->mapping m)))
+
 (defn segment
   "The java.lang.foreign.MemorySegment of exactly the mapped bytes, for coffi or any FFM
   code. Read-only for :read-only mappings; every access throws once the mapping closes."
@@ -89,14 +94,14 @@
   (mapping/segment (->mapping m)))
 
 (defn- check-range [m ^long offset ^long length]
-  (let [n (count m)]
+  (let [n (size m)]
     (when (or (neg? offset) (neg? length) (> offset (- n length)))
       (throw (ex-info (str "Range [" offset ", " (+ offset length) ") is outside the mapping (" n " bytes)")
                       {:offset offset :length length :size n})))))
 
 (defn bytes
   "Copies the mapping's bytes, or `length` bytes from `offset`, into a new byte array."
-  (^bytes [m] (bytes m 0 (count m)))
+  (^bytes [m] (bytes m 0 (size m)))
   (^bytes [m offset length]
    (check-range m offset length)
    (mapping/with-access-errors (mf m)
@@ -120,7 +125,7 @@
   at or after `from` (default 0), or nil. Scans eight bytes at a time."
   ([m needle] (index-of m needle 0))
   ([m needle from]
-   (let [n (count m)
+   (let [n (size m)
          from (max 0 (long from))]
      (when (<= from n)
        (let [i (mapping/with-access-errors (mf m) (ByteSearch/indexOf (segment m) from n (->needle needle)))]
@@ -147,7 +152,7 @@
 (defn- reduce-lines [m opts f init]
   (let [cs (decoder (:encoding opts))
         seg (segment m)
-        n (long (count m))]
+        n (long (size m))]
     (mapping/with-access-errors (mf m)
       (loop [i 0 acc init]
         (if (>= i n)
@@ -164,7 +169,7 @@
    (let [cs (decoder (:encoding opts))
          step (fn step [^long i]
                 (lazy-seq
-                  (let [n (long (count m))]
+                  (let [n (long (size m))]
                     (when (< i n)
                       (let [[line next-i] (mapping/with-access-errors (mf m) (next-line (segment m) i n cs))]
                         (cons line (step next-i)))))))]
@@ -200,7 +205,7 @@
    (options/validate "sync!" {:offset [options/nat options/nat?] :length [options/nat options/nat?]
                               :async? [options/bool boolean?]} opts)
    (let [offset (long (or offset 0))
-         length (long (or length (- (count m) offset)))]
+         length (long (or length (- (size m) offset)))]
      (check-range m offset length)
      (.sync (mf m) (+ (mapping/start m) offset) length (boolean async?))
      m)))
@@ -219,7 +224,7 @@
                                        (clojure.string/join ", " (sort (keys options/advice))))
                                   {:advice advice :allowed (set (keys options/advice))})))
          offset (long (or offset 0))
-         length (long (or length (- (count m) offset)))]
+         length (long (or length (- (size m) offset)))]
      (check-range m offset length)
      (.advise (mf m) (int code) (+ (mapping/start m) offset) length)
      m)))

@@ -35,6 +35,8 @@
 
 (declare byte-chunks)
 
+(definterface Sized (^long size []))
+
 (defn- reduce-bytes [^MappedFile mf from end f init]
   (with-access-errors mf
     (let [seg (.segment mf)]
@@ -44,40 +46,50 @@
             (if (reduced? acc) @acc (recur (inc i) acc)))
           acc)))))
 
+(defn- int-count [^long n]
+  (if (<= n Integer/MAX_VALUE)
+    (int n)
+    (throw (ex-info (str "This mapping has " n " bytes, more than `count` (an int) can say; use mmap.core/size")
+                    {:size n}))))
+
 (deftype Mapping [^MappedFile mf ^long start ^long len]
   ;; start/len pick a slice; len -1 means the whole mapping, whose size may change with resize!.
   Counted
-  (count [_] (if (neg? len) (.size mf) len))
+  (count [this] (int-count (.size this)))
 
   Indexed
   (nth [this i]
-    (let [n (.count this)]
+    (let [n (.size this)]
       (when-not (and (>= (long i) 0) (< (long i) n))
         (throw (IndexOutOfBoundsException. (str "index " i " is outside the mapping (" n " bytes)"))))
       (with-access-errors mf (.get (.segment mf) ValueLayout/JAVA_BYTE (+ start (long i))))))
   (nth [this i not-found]
-    (if (and (integer? i) (>= (long i) 0) (< (long i) (.count this))) (.nth this i) not-found))
+    (if (and (integer? i) (>= (long i) 0) (< (long i) (.size this))) (.nth this i) not-found))
 
   Seqable
-  (seq [this] (seq (byte-chunks this 0 (.count this))))
+  (seq [this] (seq (byte-chunks this 0 (.size this))))
 
   IReduceInit
-  (reduce [this f init] (reduce-bytes mf start (+ start (.count this)) f init))
+  (reduce [this f init] (reduce-bytes mf start (+ start (.size this)) f init))
 
   IReduce
   (reduce [this f]
-    (if (zero? (.count this))
+    (if (zero? (.size this))
       (f)
-      (reduce-bytes mf (inc start) (+ start (.count this)) f (.nth this 0))))
+      (reduce-bytes mf (inc start) (+ start (.size this)) f (.nth this 0))))
 
   IDeref
   (deref [_] mf)
+
+  mmap.impl.mapping.Sized
+  (size [_] (if (neg? len) (.size mf) len))
 
   Closeable
   ;; A slice shares its mapping's lifetime: closing a slice does nothing.
   (close [_] (when (neg? len) (.close mf))))
 
 (defn mapped-file ^MappedFile [^Mapping m] (.-mf m))
+(defn size ^long [^Mapping m] (.size m))
 (defn start ^long [^Mapping m] (.-start m))
 
 (defn segment
@@ -102,7 +114,7 @@
 (defn ->map [^Mapping m]
   (let [^MappedFile mf (.-mf m)]
     (cond-> {:path (some-> (.path mf) str)
-             :size (count m)
+             :size (.size m)
              :mode (keyword (.toLowerCase (.replace (str (.mode mf)) "_" "-")))
              :open? (.isOpen mf)}
       (not (neg? (.-len m))) (assoc :slice-of [(.-start m) (.size mf)]))))
