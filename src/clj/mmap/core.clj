@@ -10,7 +10,8 @@
   it inside `with-open`, reduce it there, or copy bytes out with `bytes`."
   (:refer-clojure :exclude [bytes re-seq re-find])
   (:require [mmap.impl.mapping :as mapping]
-            [mmap.impl.options :as options])
+            [mmap.impl.options :as options]
+            [mmap.impl.regex :as regex])
   (:import (clojure.lang IReduceInit)
            (java.io File)
            (java.lang.foreign MemorySegment ValueLayout)
@@ -46,7 +47,7 @@
   [x]
   (instance? Mapping x))
 
-(defn map-file
+(defn ^Mapping map-file
   "Maps the file at `path` (String, File or Path). Options, all optional (nil means default):
 
     :mode        :read-only (default), :read-write (writes reach the file), or
@@ -67,7 +68,7 @@
    (let [opts (options/validate "map-file" options/map-file-spec opts)]
      (Mapping. (MappedFile/open (->path path) (java-options opts)) 0 -1))))
 
-(defn map-anonymous
+(defn ^Mapping map-anonymous
   "Maps `n` bytes of zero-filled anonymous memory. Options as for `map-file`, where
   :mode is :private (default) or :read-write (shared with child processes), and
   :huge-pages? asks for MAP_HUGETLB pages (reserved in /proc/sys/vm/nr_hugepages)."
@@ -265,3 +266,89 @@
   "Unmaps (idempotent). `with-open` does this for you."
   [m]
   (.close (mf m)))
+
+;; ---- regex ----------------------------------------------------------------
+
+(def ^:private regex-spec
+  {:from [options/nat options/nat?] :to [options/nat options/nat?]
+   :encoding [options/encodings options/encodings]
+   :window [options/nat pos-int?] :max-window [options/nat pos-int?]})
+
+(defn- with-source
+  "Calls (f mapping close-fn): a mapping is used as is; a path is mapped, and close-fn unmaps it."
+  [source f]
+  (if (mapping? source)
+    (f source (fn []))
+    (let [mp (map-file source)]
+      (try (f mp #(.close ^java.io.Closeable mp))
+           (catch Throwable t (.close ^java.io.Closeable mp) (throw t))))))
+
+(defn- make-scanner [mp ^java.util.regex.Pattern re opts]
+  (let [opts (options/validate "regex" regex-spec opts)
+        n (size mp)
+        from (min n (long (:from opts 0)))
+        to (min n (long (:to opts n)))]
+    (when (> from to)
+      (throw (ex-info (str ":from " from " is after :to " to) {:from from :to to})))
+    (mapping/with-access-errors (mf mp)
+      (regex/scanner (segment mp) from to re (:encoding opts) opts))))
+
+(defn- lazy-of [re source opts f]
+  (with-source source
+    (fn [mp close]
+      (let [s (make-scanner mp re opts)]
+        (regex/lazy-matches s #(mapping/with-access-errors (mf mp) (f %)) close)))))
+
+(defn- reducible-of [re source opts f]
+  (reify clojure.lang.IReduceInit
+    (reduce [_ rf init]
+      (with-source source
+        (fn [mp close]
+          (mapping/with-access-errors (mf mp)
+            (reduce rf init (regex/reducible-matches #(make-scanner mp re opts) f close))))))))
+
+(defn re-seq
+  "A lazy seq of the matches of `re` (a java.util.regex.Pattern such as #\"...\") in a
+  mapping, or in the file at a path (mapped, and unmapped when the seq is exhausted).
+  Results are shaped as clojure.core/re-seq's: strings, or vectors when `re` has groups,
+  and equal to (re-seq re (slurp f)). Options:
+
+    :from, :to  byte offsets to search between (default: everything)
+    :encoding   :utf-8 (default; exactly as slurp decodes), or :latin-1 / :bytes
+                (one char per byte: fastest, for binary files)"
+  ([re m] (re-seq re m nil))
+  ([re m opts] (lazy-of re m opts regex/re-groups-of)))
+
+(defn matches
+  "A lazy seq of maps, one per match: {:match s :groups [..] :start byte :end byte}, plus
+  :named {:name s} for named groups. Offsets are bytes from the start of the mapping.
+  Options as for `re-seq`."
+  ([re m] (matches re m nil))
+  ([re m opts] (lazy-of re m opts #(regex/match-map % 0))))
+
+(defn re-find
+  "The first match, shaped as clojure.core/re-find's, or nil. Options as for `re-seq`."
+  ([re m] (re-find re m nil))
+  ([re m opts]
+   (with-source m (fn [mp close]
+                    (try (let [s (make-scanner mp re opts)]
+                           (when (.find ^mmap.RegexScanner s) (regex/re-groups-of s)))
+                         (finally (close)))))))
+
+(defn count-matches
+  "How many matches `re` has, building no strings. Options as for `re-seq`."
+  ([re m] (count-matches re m nil))
+  ([re m opts]
+   (with-source m (fn [mp close]
+                    (try (mapping/with-access-errors (mf mp) (.count ^mmap.RegexScanner (make-scanner mp re opts)))
+                         (finally (close)))))))
+
+(defn re-seq-reducible
+  "`re-seq` as a reducible (IReduceInit) that builds no seq, like next.jdbc's plan."
+  ([re m] (re-seq-reducible re m nil))
+  ([re m opts] (reducible-of re m opts regex/re-groups-of)))
+
+(defn matches-reducible
+  "`matches` as a reducible (IReduceInit) that builds no seq."
+  ([re m] (matches-reducible re m nil))
+  ([re m opts] (reducible-of re m opts #(regex/match-map % 0))))

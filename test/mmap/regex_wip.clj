@@ -1,0 +1,94 @@
+(ns mmap.regex-wip
+  "re-seq over a mapping equals clojure.core/re-seq over slurp, with windows small enough
+  to put every construct across a window boundary."
+  (:require [clojure.test :refer [deftest is testing]]
+            [clojure.test.check :as tc]
+            [clojure.test.check.generators :as gen]
+            [clojure.test.check.properties :as prop]
+            [mmap.core :as m]
+            [mmap.test-support :as ts])
+  (:import (java.io RandomAccessFile)))
+
+(set! *warn-on-reflection* true)
+
+(def patterns
+  [#"<(.*?)>" #"<[^>]*>" #"a+" #"(?s)<.*>" #"(?m)^\w+$" #"^.*" #"(?s).*\z" #"\bab\w*" #"(?<=a)b" #"a(?=b)"
+   #"(?<!x)y+" #"x*" #"" #"\Aa" #"b\z" #"(?m)$" #"\n" #"(?s)a.{0,40}b" #"\p{L}+" #"é+" #"[^\x00-\x7f]+"
+   #"(?i)AB" #"(a)|(b)" #"(?<word>[a-z]{2,})" #"\r?\n" #"." #"(?s)." #"\s+\S" #"(ab)+?c" #"$"])
+
+(def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000"]))
+
+(def gen-text
+  (gen/fmap (fn [parts] (byte-array (mapcat seq parts)))
+            (gen/vector (gen/one-of [(gen/elements alphabet)
+                                     (gen/fmap #(byte-array [(unchecked-byte %)]) (gen/choose 128 255))])
+                        0 300)))
+
+(defn- same? [re ^bytes content opts]
+  (let [f (ts/temp-file content)
+        expected (re-seq re (slurp f))
+        actual (with-open [mp (m/map-file f)] (doall (m/re-seq re mp opts)))]
+    (.delete f)
+    (or (= expected actual)
+        (do (println "MISMATCH" (pr-str re) opts (pr-str (String. content "UTF-8")) (pr-str expected) (pr-str actual))
+            false))))
+
+(deftest differential-against-slurp
+  (doseq [window [16 37 64 4096]]
+    (let [r (tc/quick-check 150 (prop/for-all [content gen-text re (gen/elements patterns)]
+                                  (same? re content {:window window :max-window (* 16 window)})))]
+      (is (:pass? r) (str "window " window ": " (pr-str (:shrunk r)))))))
+
+(deftest hand-picked-boundary-cases
+  (let [text (str (apply str (repeat 50 "xy")) "<tag with é and 😀>" (apply str (repeat 30 "ab\n")) "end")]
+    (doseq [re patterns window [16 32 100]]
+      (is (same? re (.getBytes text "UTF-8") {:window window}) (str re " window " window)))))
+
+(deftest latin-1-and-offsets
+  (let [f (ts/temp-file (byte-array (map unchecked-byte [60 200 62 0 60 255 62])))]
+    (is (= ["<\u00c8>" "<\u00ff>"] (m/re-seq #"<.>" f {:encoding :latin-1})))
+    (is (= [[0 3] [4 7]] (map (juxt :start :end) (m/matches #"<.>" f {:encoding :bytes}))))
+    (is (= 2 (m/count-matches #"<.>" f {:encoding :latin-1})))
+    (is (= 1 (m/count-matches #"<.>" f {:from 2 :encoding :latin-1})))))
+
+(deftest api-shapes
+  (let [f (ts/temp-file "id=1 name=ann; id=22 name=bob")]
+    (is (= "id=1" (m/re-find #"id=\d+" f)))
+    (is (= [{:match "id=22" :groups ["22"] :start 15 :end 20 :named {:n "22"}}]
+           (filter #(= "id=22" (:match %)) (m/matches #"id=(?<n>\d+)" f))))
+    (is (= ["ann" "bob"] (into [] (map second) (m/re-seq-reducible #"name=(\w+)" f))))
+    (is (= 2 (reduce (fn [n _] (inc n)) 0 (m/matches-reducible #"name" f))))
+    (is (= (re-seq #"\w+" (slurp f)) (m/re-seq #"\w+" (str f))))
+    (testing "offsets are UTF-8 byte offsets"
+      (let [g (ts/temp-file "é<a>")]
+        (is (= [[2 5]] (map (juxt :start :end) (m/matches #"<a>" g))))))))
+
+(deftest first-match-is-lazy-on-a-huge-file
+  (let [f (ts/temp-file "")
+        size (* 5 (bit-shift-left 1 30))]
+    (with-open [raf (RandomAccessFile. f "rw")]
+      (.setLength raf size)
+      (.write raf (.getBytes "NEEDLE_1 near the start")))
+    (try
+      (with-open [mp (m/map-file f)]
+        (let [t0 (System/nanoTime)]
+          (is (= "NEEDLE_1" (first (m/re-seq #"NEEDLE_\d" mp))))
+          (is (< (- (System/nanoTime) t0) 20e9) "it returned without scanning 5 GiB (generous bound)")))
+      (finally (.delete f)))))
+
+(deftest matches-straddling-2-gib
+  (let [f (ts/temp-file "")
+        edge (bit-shift-left 1 31)]
+    (with-open [raf (RandomAccessFile. f "rw")]
+      (.setLength raf (+ edge 4096))
+      (.seek raf (- edge 3))
+      (.write raf (.getBytes "<across>"))
+      (.seek raf (+ edge 100))
+      (.write raf (.getBytes "<after>")))
+    (try
+      (with-open [mp (m/map-file f)]
+        (is (= [{:match "<across>" :start (- edge 3) :end (+ edge 5)} {:match "<after>" :start (+ edge 100) :end (+ edge 107)}]
+               (map #(select-keys % [:match :start :end])
+                    (m/matches #"<[a-z]+>" mp {:from (- edge 1000000) :encoding :latin-1}))))
+        (is (= ["<across>" "<after>"] (m/re-seq #"<[a-z]+>" mp {:from (- edge 100000)}))))
+      (finally (.delete f)))))
