@@ -297,7 +297,8 @@
   (with-source source
     (fn [mp close]
       (let [s (make-scanner mp re opts)]
-        (regex/lazy-matches s #(mapping/with-access-errors (mf mp) (f %)) close)))))
+        ;; Like clojure.core/re-seq, the first match is found now, and no match gives nil.
+        (seq (regex/lazy-matches s #(mapping/with-access-errors (mf mp) (f %)) close))))))
 
 (defn- reducible-of [re source opts f]
   (reify clojure.lang.IReduceInit

@@ -107,6 +107,11 @@ public final class RegexScanner {
         return start;
     }
 
+    /** Bytes kept before the search position; at most a quarter of the smallest window limit, so windows always advance. */
+    private long margin() {
+        return Math.min(LOOKBEHIND_MARGIN, maxDecodedWindow / 4);
+    }
+
     private long limitFor(long start, long end) {
         return utf8 && !Utf8.isAscii(seg, start, end) ? maxDecodedWindow : MAX_LATIN1_WINDOW;
     }
@@ -115,7 +120,7 @@ public final class RegexScanner {
     private boolean regrow(long searchAt) {
         long oldStart = window.byteOffset(0);
         long oldSize = windowEnd - oldStart;
-        long start = alignBack(Math.max(from, searchAt - LOOKBEHIND_MARGIN));
+        long start = alignBack(Math.max(from, searchAt - margin()));
         long want = Math.max(oldSize * 4, (searchAt - start) + initialWindow);
         long end = Math.min(to, start + Math.min(want, limitFor(start, Math.min(to, start + want))));
         if (end <= windowEnd) return false;
@@ -127,7 +132,7 @@ public final class RegexScanner {
     private void slide(long searchAt) {
         long oldStart = window.byteOffset(0);
         long slideTo = Math.max(searchAt, oldStart + (windowEnd - oldStart) / 2);
-        long start = alignBack(Math.max(from, slideTo - LOOKBEHIND_MARGIN));
+        long start = alignBack(Math.max(from, slideTo - margin()));
         long end = Math.min(to, start + limitFor(start, Math.min(to, start + maxDecodedWindow)));
         open(start, slideTo, Math.max(end, Math.min(to, slideTo + 1)));
     }

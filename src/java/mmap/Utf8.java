@@ -44,7 +44,7 @@ final class Utf8 {
             if (b0 < 0x80) { offs[c] = rel; out[c++] = (char) b0; i++; continue; }
             int need, min2 = 0x80, max2 = 0xBF;
             if (b0 >= 0xC2 && b0 <= 0xDF) need = 1;
-            else if (b0 >= 0xE0 && b0 <= 0xEF) { need = 2; if (b0 == 0xE0) min2 = 0xA0; if (b0 == 0xED) max2 = 0x9F; }
+            else if (b0 >= 0xE0 && b0 <= 0xEF) { need = 2; if (b0 == 0xE0) min2 = 0xA0; }
             else if (b0 >= 0xF0 && b0 <= 0xF4) { need = 3; if (b0 == 0xF0) min2 = 0x90; if (b0 == 0xF4) max2 = 0x8F; }
             else { offs[c] = rel; out[c++] = '\uFFFD'; i++; continue; }
             // Count how many following bytes continue the sequence validly (the maximal subpart).
@@ -59,11 +59,17 @@ final class Utf8 {
                 cp = (cp << 6) | (b & 0x3F);
                 good++;
             }
-            if (good == need) {
+            if (good == need && Character.isSurrogate((char) cp) && need == 2) {
+                // An encoded surrogate (ED A0..BF xx) is one malformed unit of three bytes to the JDK.
+                offs[c] = rel;
+                out[c++] = '\uFFFD';
+                i += 3;
+            } else if (good == need) {
                 offs[c] = rel;
                 if (cp >= 0x10000) {
                     out[c++] = Character.highSurrogate(cp);
-                    offs[c] = rel;
+                    // Inside the sequence, so that every char position has its own offset.
+                    offs[c] = rel + 1;
                     out[c++] = Character.lowSurrogate(cp);
                 } else {
                     out[c++] = (char) cp;
