@@ -14,7 +14,8 @@
 (def patterns
   [#"<(.*?)>" #"<[^>]*>" #"a+" #"(?s)<.*>" #"(?m)^\w+$" #"^.*" #"(?s).*\z" #"\bab\w*" #"(?<=a)b" #"a(?=b)"
    #"(?<!x)y+" #"x*" #"" #"\Aa" #"b\z" #"(?m)$" #"\n" #"(?s)a.{0,40}b" #"\p{L}+" #"é+" #"[^\x00-\x7f]+"
-   #"(?i)AB" #"(a)|(b)" #"(?<word>[a-z]{2,})" #"\r?\n" #"." #"(?s)." #"\s+\S" #"(ab)+?c" #"$"])
+   #"(?i)AB" #"(a)|(b)" #"(?<word>[a-z]{2,})" #"\r?\n" #"." #"(?s)." #"\s+\S" #"(ab)+?c" #"$"
+   #"ab" #"abc|x" #"ab(?=c)" #"é€" #"<a" #"x\n" #"(?s)<a.*?>" #"\Ga" #"a\.?b" #"ab*c"])
 
 (def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000"]))
 
@@ -34,10 +35,29 @@
             false))))
 
 (deftest differential-against-slurp
-  (doseq [window [16 37 64 4096]]
+  (doseq [opts [{:window 16 :threads 1} {:window 37 :threads 1} {:window 64} {:window 4096}
+                {:window 16 :threads 3 :chunk-size 40} {:window 64 :threads 2 :chunk-size 100}
+                {:window 16 :threads 2 :chunk-size 16 :encoding :utf-8}]]
     (let [r (tc/quick-check 150 (prop/for-all [content gen-text re (gen/elements patterns)]
-                                  (same? re content {:window window})))]
-      (is (:pass? r) (str "window " window ": " (pr-str (:shrunk r)))))))
+                                  (same? re content opts)))]
+      (is (:pass? r) (str (pr-str opts) ": " (pr-str (:shrunk r)))))))
+
+(deftest parallel-equals-sequential-on-a-larger-file
+  (let [rnd (java.util.Random. 42)
+        sb (StringBuilder.)]
+    (dotimes [i 60000]
+      (.append sb (case (.nextInt rnd 12)
+                    0 "<tag>" 1 "<a b=\"1\">" 2 "\n" 3 "é" 4 "ZQ_NEEDLE_42" 5 " " 6 "😀" 7 "<" 8 ">"
+                    (str (char (+ 97 (.nextInt rnd 26)))))))
+    (let [f (ts/temp-file (str sb))
+          text (slurp f)]
+      (doseq [re [#"<(.*?)>" #"<[^>]*>" #"ZQ_NEEDLE_\d+" #"(?s)<.*?>" #"\w+" #"(?m)^.{0,3}$" #"" #"é+"]
+              opts [{:threads 2 :chunk-size 1000} {:threads 4 :chunk-size 4096 :window 512}
+                    {:threads 2 :chunk-size 1000 :encoding :latin-1}]]
+        (let [text (if (= :latin-1 (:encoding opts)) (String. (ts/file-bytes f) "ISO-8859-1") text)]
+          (is (= (re-seq re text) (m/re-seq re f opts)) (str re " " opts))
+          (is (= (count (re-seq re text)) (m/count-matches re f opts)) (str re " " opts))
+          (is (= (vec (re-seq re text)) (into [] (m/re-seq-reducible re f opts))) (str re " " opts)))))))
 
 (deftest hand-picked-boundary-cases
   (let [text (str (apply str (repeat 50 "xy")) "<tag with é and 😀>" (apply str (repeat 30 "ab\n")) "end")]

@@ -272,7 +272,8 @@
 (def ^:private regex-spec
   {:from [options/nat options/nat?] :to [options/nat options/nat?]
    :encoding [options/encodings options/encodings]
-   :window [options/nat pos-int?] :max-window [options/nat pos-int?]})
+   :threads ["a positive integer" pos-int?] :chunk-size ["a positive integer" pos-int?]
+   :window ["a positive integer" pos-int?] :max-window ["a positive integer" pos-int?]})
 
 (defn- with-source
   "Calls (f mapping close-fn): a mapping is used as is; a path is mapped, and close-fn unmaps it."
@@ -283,30 +284,40 @@
       (try (f mp #(.close ^java.io.Closeable mp))
            (catch Throwable t (.close ^java.io.Closeable mp) (throw t))))))
 
-(defn- make-scanner [mp ^java.util.regex.Pattern re opts]
+(defn- scan-range
+  "[segment from to opts] for a regex over mapping `mp` with options `opts`, validated."
+  [mp opts]
   (let [opts (options/validate "regex" regex-spec opts)
         n (size mp)
         from (min n (long (:from opts 0)))
         to (min n (long (:to opts n)))]
     (when (> from to)
       (throw (ex-info (str ":from " from " is after :to " to) {:from from :to to})))
-    (mapping/with-access-errors (mf mp)
-      (regex/scanner (segment mp) from to re (:encoding opts) opts))))
+    [(segment mp) from to opts]))
 
 (defn- lazy-of [re source opts f]
   (with-source source
     (fn [mp close]
-      (let [s (make-scanner mp re opts)]
-        ;; Like clojure.core/re-seq, the first match is found now, and no match gives nil.
-        (seq (regex/lazy-matches s #(mapping/with-access-errors (mf mp) (f %)) close))))))
+      (mapping/with-access-errors (mf mp)
+        (let [[seg from to opts] (scan-range mp opts)
+              f #(mapping/with-access-errors (mf mp) (f %))]
+          ;; Like clojure.core/re-seq, the first match is found now, and no match gives nil.
+          (seq (if (regex/parallel? re from to opts)
+                 (regex/lazy-batches (regex/parallel-scan seg from to re f opts) close)
+                 (regex/lazy-matches (regex/scanner seg from to re opts) f close))))))))
 
 (defn- reducible-of [re source opts f]
   (reify clojure.lang.IReduceInit
     (reduce [_ rf init]
       (with-source source
         (fn [mp close]
-          (mapping/with-access-errors (mf mp)
-            (reduce rf init (regex/reducible-matches #(make-scanner mp re opts) f close))))))))
+          (try
+            (mapping/with-access-errors (mf mp)
+              (let [[seg from to opts] (scan-range mp opts)]
+                (if (regex/parallel? re from to opts)
+                  (regex/reduce-batches (regex/parallel-scan seg from to re f opts) rf init)
+                  (regex/reduce-matches (regex/scanner seg from to re opts) f rf init))))
+            (finally (close))))))))
 
 (defn re-seq
   "A lazy seq of the matches of `re` (a java.util.regex.Pattern such as #\"...\") in a
@@ -314,9 +325,13 @@
   Results are shaped as clojure.core/re-seq's: strings, or vectors when `re` has groups,
   and equal to (re-seq re (slurp f)). Options:
 
-    :from, :to  byte offsets to search between (default: everything)
-    :encoding   :utf-8 (default; exactly as slurp decodes), or :latin-1 / :bytes
-                (one char per byte: fastest, for binary files)"
+    :from, :to    the byte range to search, taken as the whole text (default: everything)
+    :encoding     :utf-8 (default; decoded exactly as slurp decodes), or :latin-1 / :bytes
+                  (one char per byte: fastest, and right for binary files)
+    :threads      threads to scan with (default: every core); results stay in order
+    :chunk-size   bytes per parallel task (default 1 MiB, 8 MiB for count-matches)
+    :window       first window in bytes (default 1 MiB; tiny ones are for tests)
+    :max-window   largest decoded (non-ASCII) window, default 4 MiB"
   ([re m] (re-seq re m nil))
   ([re m opts] (lazy-of re m opts regex/re-groups-of)))
 
@@ -332,8 +347,10 @@
   ([re m] (re-find re m nil))
   ([re m opts]
    (with-source m (fn [mp close]
-                    (try (let [s (make-scanner mp re opts)]
-                           (when (.find ^mmap.RegexScanner s) (regex/re-groups-of s)))
+                    (try (mapping/with-access-errors (mf mp)
+                           (let [[seg from to opts] (scan-range mp opts)
+                                 s (regex/scanner seg from to re opts)]
+                             (when (.find s) (regex/re-groups-of s))))
                          (finally (close)))))))
 
 (defn count-matches
@@ -341,7 +358,11 @@
   ([re m] (count-matches re m nil))
   ([re m opts]
    (with-source m (fn [mp close]
-                    (try (mapping/with-access-errors (mf mp) (.count ^mmap.RegexScanner (make-scanner mp re opts)))
+                    (try (mapping/with-access-errors (mf mp)
+                           (let [[seg from to opts] (scan-range mp opts)]
+                             (if (regex/parallel? re from to opts)
+                               (with-open [p (regex/parallel-scan seg from to re nil opts)] (.countRemaining p))
+                               (.count (regex/scanner seg from to re opts)))))
                          (finally (close)))))))
 
 (defn re-seq-reducible

@@ -1,6 +1,7 @@
 package mmap;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,10 +14,19 @@ import java.util.regex.Pattern;
  * window's end ({@link Matcher#hitEnd()}) or the window ends where the text ends; otherwise
  * the window grows and the search is repeated, so that greedy quantifiers, lookahead,
  * {@code $}, {@code \b} and {@code \z} see what they would see in the whole text. Windows keep
- * {@link #LOOKBEHIND_MARGIN} bytes before the search position for lookbehind, {@code \b} and
- * {@code ^}. A window of pure ASCII is a zero-copy view; others are decoded. Windows stop
- * growing at {@code maxWindow} bytes, so a single match (or failed attempt) spanning more
- * than half of that is the one case that can differ from whole-text matching.
+ * up to {@link #LOOKBEHIND_MARGIN} bytes before the search position for lookbehind, {@code \b}
+ * and {@code ^}. A window of pure ASCII is a zero-copy view; others are decoded. Decoded
+ * windows stop growing at {@code maxDecodedWindow} bytes (zero-copy ones at 2 GiB), so a
+ * single match, or failed attempt, longer than half of that is the one case that can differ
+ * from whole-text matching.
+ *
+ * <p>When every match must begin with a known literal ({@link Literals}), candidates are found
+ * with a SWAR byte search and the engine runs only there ({@link Matcher#lookingAt()}).
+ *
+ * <p>For parallel scans a scanner can start searching at {@code searchFrom} (the text still
+ * begins at {@code from}), report only matches that start before {@code startLimit}, and keep
+ * its windows below {@code windowLimit}; when it would need more, it stops and
+ * {@link #stoppedAt()} tells where an unlimited scanner must carry on.
  */
 public final class RegexScanner {
     public static final int LOOKBEHIND_MARGIN = 64 * 1024;
@@ -24,27 +34,33 @@ public final class RegexScanner {
     public static final long MAX_LATIN1_WINDOW = Integer.MAX_VALUE - 64;
     public static final long MAX_DECODED_WINDOW = 4L << 20;
 
+    /** Where and how far a scanner may look. */
+    public record Limits(long searchFrom, long startLimit, long windowLimit) {}
+
     private final MemorySegment seg;
     private final long from, to;
     private final Pattern pattern;
     private final boolean utf8;
     private final long initialWindow;
     private final long maxDecodedWindow;
+    private final byte[] literal;        // every match starts with these bytes, or null
+    private final long startLimit;
+    private final long windowLimit;
 
     private WindowChars window;
     private Matcher matcher;
     private long windowEnd;          // byte offset where the window's text ends
     private int nextChar;            // where the next search starts, in window chars
     private boolean done;
+    private long stoppedAt = -1;
     private long lastStart = -1, lastEnd = -1;
 
     public RegexScanner(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8) {
-        this(seg, from, to, pattern, utf8, DEFAULT_WINDOW, MAX_DECODED_WINDOW);
+        this(seg, from, to, pattern, utf8, DEFAULT_WINDOW, MAX_DECODED_WINDOW, null);
     }
 
-    /** With explicit window sizes in bytes; small ones force every boundary case (for tests). */
     public RegexScanner(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
-                        long initialWindow, long maxDecodedWindow) {
+                        long initialWindow, long maxDecodedWindow, Limits limits) {
         if (from < 0 || to > seg.byteSize() || from > to)
             throw new IndexOutOfBoundsException("[" + from + ", " + to + ") is outside " + seg.byteSize() + " bytes");
         this.seg = seg;
@@ -54,17 +70,24 @@ public final class RegexScanner {
         this.utf8 = utf8;
         this.initialWindow = Math.max(16, initialWindow);
         this.maxDecodedWindow = Math.max(this.initialWindow, maxDecodedWindow);
-        // Latin-1 text up to 2 GiB is one window: exact, lazy, and zero-copy.
-        long first = utf8 ? this.initialWindow : MAX_LATIN1_WINDOW;
-        open(from, from, Math.min(to, from + first));
+        this.literal = Literals.requiredPrefix(pattern, utf8);
+        long searchFrom = limits == null ? from : Math.max(from, limits.searchFrom());
+        this.startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
+        this.windowLimit = limits == null ? to : alignForward(Math.min(to, Math.max(limits.windowLimit(), searchFrom + 1)));
+        long start = alignBack(Math.max(from, searchFrom - margin()));
+        // Latin-1 text is one zero-copy window as far as it may go: exact, lazy, no copying.
+        long first = utf8 ? this.initialWindow + (searchFrom - start) : MAX_LATIN1_WINDOW;
+        open(start, searchFrom, Math.min(windowLimit, start + first));
     }
 
     /** Builds the window [start, end) and positions the search at byte {@code searchAt}. */
     private void open(long start, long searchAt, long end) {
+        // Ending on a char's first byte means the window decodes completely, so it always advances.
+        end = alignForward(end);
         if (!utf8 || Utf8.isAscii(seg, start, end)) {
             window = WindowChars.latin1(seg, start, (int) (end - start));
         } else {
-            window = WindowChars.utf8(seg, start, end, end == to);
+            window = WindowChars.utf8(seg, start, end, to);
         }
         windowEnd = window.endOffset();
         matcher = pattern.matcher(window);
@@ -75,35 +98,97 @@ public final class RegexScanner {
 
     private boolean atTextEnd() { return windowEnd >= to; }
 
-    /** Finds the next match; false when there are no more. */
+    /** Finds the next match; false when there are no more (or, see {@link #stoppedAt()}, when limited). */
     public boolean find() {
         if (done) return false;
+        return literal == null ? findAnywhere() : findAtLiterals();
+    }
+
+    private boolean findAnywhere() {
         while (true) {
             if (nextChar > window.length()) {
-                if (atTextEnd()) { done = true; return false; }
+                if (atTextEnd()) return finish();
                 if (!regrow(windowEnd)) slide(windowEnd);
+                if (done) return false;
                 continue;
             }
             matcher.region(nextChar, window.length());
             boolean found = matcher.find();
             long searchAt = window.byteOffset(nextChar);
-            if (found && matcher.hitEnd() && !atTextEnd() && regrow(searchAt)) continue;
-            if (found) {
-                long s = window.byteOffset(matcher.start()), e = window.byteOffset(matcher.end());
-                int resume = matcher.end() == matcher.start() ? matcher.end() + 1 : matcher.end();
-                if (s == lastStart && e == lastEnd && s == e) { nextChar = resume; continue; }
-                lastStart = s;
-                lastEnd = e;
-                nextChar = resume;
-                return true;
+            if (found && matcher.hitEnd() && !atTextEnd()) {
+                if (regrow(searchAt)) continue;
+                if (done) return false;
             }
-            if (atTextEnd()) { done = true; return false; }
+            if (found) {
+                if (accept(matcher.start(), matcher.end())) return true;
+                if (done) return false;
+                continue;
+            }
+            if (atTextEnd()) return finish();
             if (!regrow(searchAt)) slide(searchAt);
+            if (done) return false;
         }
     }
 
+    private boolean findAtLiterals() {
+        while (true) {
+            long searchAt = nextChar > window.length() ? windowEnd : window.byteOffset(nextChar);
+            long candidate = ByteSearch.indexOf(seg, searchAt, to, literal);
+            if (candidate < 0 || candidate >= startLimit) return finish();
+            if (candidate + literal.length > windowEnd || candidate < window.byteOffset(0)) {
+                long start = alignBack(Math.max(from, candidate - margin()));
+                long end = Math.min(windowLimit, start + (utf8 ? initialWindow + (candidate - start) : MAX_LATIN1_WINDOW));
+                if (end < candidate + literal.length) { stop(candidate); return false; }
+                open(start, candidate, end);
+            }
+            int at = window.charIndexAt(candidate);
+            matcher.region(at, window.length());
+            boolean found = matcher.lookingAt();
+            if (matcher.hitEnd() && !atTextEnd()) {
+                if (regrow(candidate)) continue;
+                if (done) return false;
+            }
+            if (found) {
+                if (accept(matcher.start(), matcher.end())) return true;
+                if (done) return false;
+                continue;
+            }
+            nextChar = at + 1;
+        }
+    }
+
+    /** Records a match found at window chars [s, e); false when it must be skipped or ends the scan. */
+    private boolean accept(int s, int e) {
+        long bs = window.byteOffset(s), be = window.byteOffset(e);
+        int resume = e == s ? e + 1 : e;
+        if (bs >= startLimit) {
+            nextChar = s;
+            return finish();
+        }
+        nextChar = resume;
+        if (bs == lastStart && be == lastEnd && bs == be) return false;
+        lastStart = bs;
+        lastEnd = be;
+        return true;
+    }
+
+    private boolean finish() {
+        done = true;
+        return false;
+    }
+
+    private void stop(long at) {
+        stoppedAt = at;
+        done = true;
+    }
+
+    private long alignForward(long at) {
+        if (utf8) while (at < to && (seg.get(ValueLayout.JAVA_BYTE, at) & 0xC0) == 0x80) at++;
+        return at;
+    }
+
     private long alignBack(long start) {
-        if (utf8) while (start > from && (seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, start) & 0xC0) == 0x80) start--;
+        if (utf8) while (start > from && (seg.get(ValueLayout.JAVA_BYTE, start) & 0xC0) == 0x80) start--;
         return start;
     }
 
@@ -116,13 +201,20 @@ public final class RegexScanner {
         return utf8 && !Utf8.isAscii(seg, start, end) ? maxDecodedWindow : MAX_LATIN1_WINDOW;
     }
 
-    /** Opens a larger window that still holds {@code searchAt}; false when the size limit forbids growing. */
+    /**
+     * Opens a larger window that still holds {@code searchAt}. False when the size limit forbids
+     * growing; when the window limit forbids it, the scan stops at {@code searchAt}.
+     */
     private boolean regrow(long searchAt) {
         long oldStart = window.byteOffset(0);
         long oldSize = windowEnd - oldStart;
         long start = alignBack(Math.max(from, searchAt - margin()));
         long want = Math.max(oldSize * 4, (searchAt - start) + initialWindow);
         long end = Math.min(to, start + Math.min(want, limitFor(start, Math.min(to, start + want))));
+        if (end > windowLimit) {
+            if (windowEnd >= windowLimit) { stop(searchAt); return false; }
+            end = windowLimit;
+        }
         if (end <= windowEnd) return false;
         open(start, searchAt, end);
         return true;
@@ -132,11 +224,22 @@ public final class RegexScanner {
     private void slide(long searchAt) {
         long oldStart = window.byteOffset(0);
         long slideTo = Math.max(searchAt, oldStart + (windowEnd - oldStart) / 2);
+        if (slideTo >= startLimit) { finish(); return; }
         long start = alignBack(Math.max(from, slideTo - margin()));
-        long end = Math.min(to, start + limitFor(start, Math.min(to, start + maxDecodedWindow)));
-        open(start, slideTo, Math.max(end, Math.min(to, slideTo + 1)));
+        long end = Math.min(windowLimit, start + limitFor(start, Math.min(to, start + maxDecodedWindow)));
+        if (end <= slideTo) { stop(slideTo); return; }
+        open(start, slideTo, end);
     }
 
+    /** Where a limited scan stopped for want of text (an unlimited scan must carry on from there), or -1. */
+    public long stoppedAt() { return stoppedAt; }
+
+    /** The byte offset where the search after the last match starts (after an empty match, one char on). */
+    public long resumeOffset() {
+        return nextChar > window.length() ? windowEnd + 1 : window.byteOffset(nextChar);
+    }
+
+    /** Byte offsets of the last match. */
     public long start() { return lastStart; }
     public long end() { return lastEnd; }
     public int groupCount() { return matcher.groupCount(); }

@@ -29,10 +29,11 @@ final class Utf8 {
     private static boolean cont(int b) { return (b & 0xC0) == 0x80; }
 
     /**
-     * Decodes [from, to). Without {@code endOfInput}, a sequence cut off at {@code to} is left
-     * undecoded (the result ends before it); with it, it becomes one U+FFFD.
+     * Decodes [from, to) of a text that ends at {@code textEnd}. A sequence cut off at {@code to}
+     * becomes one U+FFFD when the text ends there or the next byte cannot continue it (as the
+     * JDK decides), and is left undecoded (the result ends before it) when the next byte could.
      */
-    static Decoded decode(MemorySegment s, long from, long to, boolean endOfInput) {
+    static Decoded decode(MemorySegment s, long from, long to, long textEnd) {
         int n = (int) (to - from);
         char[] out = new char[n];
         int[] offs = new int[n + 1];
@@ -75,7 +76,7 @@ final class Utf8 {
                     out[c++] = (char) cp;
                 }
                 i += need + 1;
-            } else if (truncated && !endOfInput) {
+            } else if (truncated && to < textEnd && cont(s.get(ValueLayout.JAVA_BYTE, to) & 0xFF)) {
                 break;
             } else {
                 offs[c] = rel;

@@ -28,9 +28,9 @@ public final class WindowChars implements CharSequence {
         return new WindowChars(seg, from, null, null, len);
     }
 
-    /** The bytes [from, to) of {@code seg} decoded as UTF-8 (malformed bytes become U+FFFD exactly as the JDK does). */
-    public static WindowChars utf8(MemorySegment seg, long from, long to, boolean endOfInput) {
-        Utf8.Decoded d = Utf8.decode(seg, from, to, endOfInput);
+    /** The bytes [from, to) of {@code seg}, in a text ending at {@code textEnd}, decoded as UTF-8 (malformed bytes become U+FFFD exactly as the JDK does). */
+    public static WindowChars utf8(MemorySegment seg, long from, long to, long textEnd) {
+        Utf8.Decoded d = Utf8.decode(seg, from, to, textEnd);
         return new WindowChars(null, from, d.chars(), d.byteOffsets(), d.length());
     }
 

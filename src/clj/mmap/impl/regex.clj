@@ -1,21 +1,56 @@
 (ns mmap.impl.regex
   "Regex matches over mapped bytes, as lazy seqs and reducibles, on mmap.RegexScanner."
-  (:import (clojure.lang IReduceInit)
+  (:import (clojure.lang ArrayChunk IReduceInit)
+           (java.util List)
+           (java.util.function Function)
            (java.util.regex Pattern)
-           (mmap RegexScanner)))
+           (mmap ParallelScan RegexScanner)))
 
 (set! *warn-on-reflection* true)
 
+(defn- utf8? [encoding]
+  (case (or encoding :utf-8)
+    :utf-8 true
+    (:latin-1 :bytes) false
+    (throw (ex-info (str "Unknown :encoding " (pr-str encoding) "; allowed: :bytes, :latin-1, :utf-8")
+                    {:encoding encoding}))))
+
 (defn scanner
-  ^RegexScanner [seg from to ^Pattern re encoding {:keys [window max-window]}]
-  (let [utf8? (case (or encoding :utf-8)
-                :utf-8 true
-                (:latin-1 :bytes) false
-                (throw (ex-info (str "Unknown :encoding " (pr-str encoding) "; allowed: :bytes, :latin-1, :utf-8")
-                                {:encoding encoding})))]
-    (RegexScanner. seg (long from) (long to) re (boolean utf8?)
-                   (long (or window RegexScanner/DEFAULT_WINDOW))
-                   (long (or max-window RegexScanner/MAX_DECODED_WINDOW)))))
+  "One thread's scanner over bytes [from, to) of `seg`."
+  ^RegexScanner [seg from to ^Pattern re {:keys [encoding window max-window]}]
+  (RegexScanner. seg (long from) (long to) re (boolean (utf8? encoding))
+                 (long (or window RegexScanner/DEFAULT_WINDOW))
+                 (long (or max-window RegexScanner/MAX_DECODED_WINDOW))
+                 nil))
+
+(def default-threads (.availableProcessors (Runtime/getRuntime)))
+
+(defn parallel?
+  "Whether to split the scan over threads: more than one thread asked for, a pattern
+  without \\G, and more than one chunk of text."
+  [^Pattern re from to {:keys [threads chunk-size]}]
+  (and (> (long (or threads default-threads)) 1)
+       (ParallelScan/splittable re)
+       (> (- (long to) (long from)) (long (or chunk-size (* 4 1024 1024))))))
+
+(defn parallel-scan
+  "Matches found by several threads, in order; `f` (or nil, to only count) makes each result."
+  ^ParallelScan [seg from to ^Pattern re f {:keys [encoding window max-window threads chunk-size]}]
+  (ParallelScan. seg (long from) (long to) re (boolean (utf8? encoding))
+                 (long (or window RegexScanner/DEFAULT_WINDOW))
+                 (long (or max-window RegexScanner/MAX_DECODED_WINDOW))
+                 (int (or threads default-threads))
+                 (long (or chunk-size (if f (* 1024 1024) (* 8 1024 1024))))
+                 (when f (reify Function (apply [_ s] (f s))))))
+
+(defn lazy-batches
+  "A chunked lazy seq of the parallel scan's results; calls `on-done` once exhausted."
+  [^ParallelScan p on-done]
+  (lazy-seq
+    (let [^List b (.nextBatch p)]
+      (if (.isEmpty b)
+        (do (on-done) nil)
+        (chunk-cons (ArrayChunk. (.toArray b) 0 (.size b)) (lazy-batches p on-done))))))
 
 (defn re-groups-of
   "What clojure.core/re-groups gives: the match, or a vector of it and its groups."
@@ -45,16 +80,23 @@
       (cons (f s) (lazy-matches s f on-done))
       (do (on-done) nil))))
 
-(defn reducible-matches
-  "A reducible of (f scanner) for each match of a fresh scanner from `make`."
-  [make f on-done]
-  (reify IReduceInit
-    (reduce [_ rf init]
-      (try
-        (let [^RegexScanner s (make)]
-          (loop [acc init]
-            (if (.find s)
-              (let [acc (rf acc (f s))]
-                (if (reduced? acc) @acc (recur acc)))
-              acc)))
-        (finally (on-done))))))
+(defn reduce-matches
+  "Reduces (f scanner) over each match of scanner `s`."
+  [^RegexScanner s f rf init]
+  (loop [acc init]
+    (if (.find s)
+      (let [acc (rf acc (f s))]
+        (if (reduced? acc) @acc (recur acc)))
+      acc)))
+
+(defn reduce-batches
+  "Reduces over the parallel scan's results, batch by batch; closes the scan."
+  [^ParallelScan p rf init]
+  (try
+    (loop [acc init]
+      (let [^List b (.nextBatch p)]
+        (if (.isEmpty b)
+          acc
+          (let [acc (reduce rf acc b)]
+            (if (reduced? acc) @acc (recur acc))))))
+    (finally (.close p))))
