@@ -34,6 +34,9 @@ public final class RegexScanner {
     public static final long MAX_LATIN1_WINDOW = Integer.MAX_VALUE - 64;
     public static final long MAX_DECODED_WINDOW = 4L << 20;
 
+    /** Literal prefixes shorter than this are not worth a byte search (-Dmmap.regex.minLiteral). */
+    static final int MIN_LITERAL = Integer.getInteger("mmap.regex.minLiteral", 1);
+
     /** Where and how far a scanner may look. */
     public record Limits(long searchFrom, long startLimit, long windowLimit) {}
 
@@ -49,6 +52,7 @@ public final class RegexScanner {
 
     private WindowChars window;
     private Matcher matcher;
+    private boolean continuous;      // the matcher's own position is nextChar: find() needs no region()
     private long windowEnd;          // byte offset where the window's text ends
     private int nextChar;            // where the next search starts, in window chars
     private boolean done;
@@ -70,7 +74,8 @@ public final class RegexScanner {
         this.utf8 = utf8;
         this.initialWindow = Math.max(16, initialWindow);
         this.maxDecodedWindow = Math.max(this.initialWindow, maxDecodedWindow);
-        this.literal = Literals.requiredPrefix(pattern, utf8);
+        byte[] prefix = Literals.requiredPrefix(pattern, utf8);
+        this.literal = prefix != null && prefix.length >= MIN_LITERAL ? prefix : null;
         long searchFrom = limits == null ? from : Math.max(from, limits.searchFrom());
         this.startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
         this.windowLimit = limits == null ? to : alignForward(Math.min(to, Math.max(limits.windowLimit(), searchFrom + 1)));
@@ -94,6 +99,7 @@ public final class RegexScanner {
         matcher.useTransparentBounds(true);
         matcher.useAnchoringBounds(false);
         nextChar = window.charIndexAt(searchAt);
+        continuous = false;
     }
 
     private boolean atTextEnd() { return windowEnd >= to; }
@@ -112,15 +118,17 @@ public final class RegexScanner {
                 if (done) return false;
                 continue;
             }
-            matcher.region(nextChar, window.length());
-            boolean found = matcher.find();
             long searchAt = window.byteOffset(nextChar);
+            if (!continuous) matcher.region(nextChar, window.length());
+            // After an accepted match, Matcher.find() itself goes on from its end (one char on after an empty one).
+            boolean found = matcher.find();
+            continuous = false;
             if (found && matcher.hitEnd() && !atTextEnd()) {
                 if (regrow(searchAt)) continue;
                 if (done) return false;
             }
             if (found) {
-                if (accept(matcher.start(), matcher.end())) return true;
+                if (accept(matcher.start(), matcher.end())) { continuous = true; return true; }
                 if (done) return false;
                 continue;
             }
@@ -133,7 +141,9 @@ public final class RegexScanner {
     private boolean findAtLiterals() {
         while (true) {
             long searchAt = nextChar > window.length() ? windowEnd : window.byteOffset(nextChar);
-            long candidate = ByteSearch.indexOf(seg, searchAt, to, literal);
+            // A match must start before startLimit, so candidates are looked for only up to there.
+            long candidate = ByteSearch.indexOf(seg, searchAt,
+                    Math.min(to, startLimit >= to ? to : startLimit + literal.length - 1), literal);
             if (candidate < 0 || candidate >= startLimit) return finish();
             if (candidate + literal.length > windowEnd || candidate < window.byteOffset(0)) {
                 long start = alignBack(Math.max(from, candidate - margin()));

@@ -1,0 +1,149 @@
+(ns mmap.bench
+  "The regex benchmark: a deterministic log-like file (1 GiB by default), three patterns,
+  and every method a user would reach for, timed in the same run, with their match counts
+  checked against each other.
+
+    bin/clojure -T:build bench                 ; 1 GiB, prints the table
+    bin/clojure -T:build bench :size 256m      ; another size (k, m, g suffixes)
+    bin/clojure -T:build bench :write true     ; also writes bench/RESULTS.md"
+  (:require [clojure.java.io :as io]
+            [clojure.java.shell :as sh]
+            [clojure.string :as str]
+            [mmap.core :as m])
+  (:import (java.io BufferedOutputStream FileOutputStream)
+           (java.lang.management ManagementFactory MemoryPoolMXBean MemoryType)
+           (java.util Random)))
+
+(set! *warn-on-reflection* true)
+
+(def patterns
+  [{:name "dense capture" :java #"<(.*?)>" :pcre "<(.*?)>"}
+   {:name "dense class" :java #"<[^>]*>" :pcre "<[^>]*>"}
+   {:name "sparse literal" :java #"ZQ_NEEDLE_\d+" :pcre "ZQ_NEEDLE_\\d+"}])
+
+(defn parse-size [s]
+  (let [[_ n unit] (re-matches #"(\d+)([kKmMgG]?)" (str s))]
+    (* (parse-long n) (case (str/lower-case unit) "k" 1024 "m" (* 1024 1024) "g" (* 1024 1024 1024) 1))))
+
+(def ^:private words ["alpha" "beta" "gamma" "delta" "request" "served" "cache" "miss" "user" "session"
+                      "timeout" "retry" "upstream" "ok" "error" "disk" "queue" "worker" "flush" "commit"])
+
+(defn generate!
+  "Writes `size` bytes of log-like lines, the same for the same size: tags in <...>,
+  words, and a rare ZQ_NEEDLE_n literal every ~50,000 lines."
+  [file size]
+  (let [rnd (Random. 20261127)
+        sb (StringBuilder.)]
+    (with-open [out (BufferedOutputStream. (FileOutputStream. (io/file file)) (* 1024 1024))]
+      (loop [written 0 line 0]
+        (when (< written size)
+          (.setLength sb 0)
+          (.append sb (format "2026-11-%02d %02d:%02d:%02d " (inc (mod line 28)) (mod line 24) (mod line 60) (mod (quot line 7) 60)))
+          (dotimes [_ (+ 2 (.nextInt rnd 4))]
+            (.append sb "<") (.append sb ^String (words (.nextInt rnd 20))) (.append sb "=")
+            (.append sb (.nextInt rnd 100000)) (.append sb "> "))
+          (dotimes [_ (+ 1 (.nextInt rnd 6))] (.append sb ^String (words (.nextInt rnd 20))) (.append sb " "))
+          (when (zero? (.nextInt rnd 50000)) (.append sb "ZQ_NEEDLE_") (.append sb line))
+          (.append sb "\n")
+          (let [bs (.getBytes (str sb) "US-ASCII")
+                n (min (alength bs) (- size written))]
+            (.write out bs 0 (int n))
+            (recur (+ written n) (inc line))))))))
+
+(defn- heap-pools [] (filter #(= MemoryType/HEAP (.getType ^MemoryPoolMXBean %)) (ManagementFactory/getMemoryPoolMXBeans)))
+
+(defn- timed
+  "Runs f; returns {:count :seconds :peak-heap}."
+  [f]
+  (System/gc)
+  (run! #(.resetPeakUsage ^MemoryPoolMXBean %) (heap-pools))
+  (let [t0 (System/nanoTime)
+        n (f)
+        secs (/ (- (System/nanoTime) t0) 1e9)]
+    {:count n :seconds secs
+     :peak-heap (reduce + (map #(.getUsed (.getPeakUsage ^MemoryPoolMXBean %)) (heap-pools)))}))
+
+(defn- sh-count
+  "Runs a shell pipeline that prints a number; returns it, or nil when a tool is missing."
+  [cmd]
+  (let [{:keys [exit out]} (sh/sh "bash" "-c" cmd)]
+    (when (zero? exit) (some-> (re-find #"\d+" out) parse-long))))
+
+(defn- have? [tool] (zero? (:exit (sh/sh "bash" "-c" (str "command -v " tool)))))
+
+(defn methods-for
+  "[label thunk] pairs for one pattern, ours first."
+  [{:keys [java pcre]} file threads]
+  (let [q #(str "'" % "'")]
+    (cond-> [["mmap count-matches, 1 thread" #(m/count-matches java file {:threads 1})]
+             [(str "mmap count-matches, " threads " threads") #(m/count-matches java file {:threads threads})]
+             ["mmap re-seq, 1 thread" #(count (m/re-seq java file {:threads 1}))]
+             [(str "mmap re-seq, " threads " threads") #(count (m/re-seq java file {:threads threads}))]
+             ["(count (re-seq re (slurp f)))" #(count (re-seq java (slurp file)))]]
+      (have? "python3")
+      (conj ["Python re.finditer over mmap"
+             #(sh-count (str "python3 -c 'import re,mmap,sys; f=open(sys.argv[1],\"rb\"); "
+                             "m=mmap.mmap(f.fileno(),0,access=mmap.ACCESS_READ); "
+                             "print(sum(1 for _ in re.finditer(sys.argv[2].encode(), m)))' " (q file) " " (q pcre)))])
+      (have? "grep")
+      (conj ["GNU grep -oP | wc -l" #(sh-count (str "LC_ALL=C grep -oP " (q pcre) " " (q file) " | wc -l"))])
+      (have? "rg")
+      (conj ["ripgrep --count-matches" #(sh-count (str "rg --no-config --count-matches " (q pcre) " " (q file)))]))))
+
+(defn- fmt-bytes [n] (format "%.0f MiB" (/ (double n) 1024 1024)))
+
+(defn run-bench [{:keys [size threads write file]}]
+  (let [size (parse-size (or size "1g"))
+        threads (or threads (.availableProcessors (Runtime/getRuntime)))
+        file (or file (str "bench/data/bench-" size ".log"))]
+    (io/make-parents file)
+    (when-not (= size (.length (io/file file)))
+      (println "generating" file (fmt-bytes size))
+      (generate! file size))
+    (sh/sh "bash" "-c" (str "cat '" file "' > /dev/null"))   ; warm the page cache
+    (let [rows (vec (for [p patterns]
+                      (let [ms (methods-for p file threads)]
+                        ;; warm the JIT on the JVM methods
+                        (doseq [[_ f] (take 4 ms)] (f))
+                        {:pattern p
+                         :results (vec (for [[label f] ms]
+                                         (let [r (timed f)]
+                                           (println (format "  %-16s %-36s %10s matches %7.2f s" (:name p) label (:count r) (:seconds r)))
+                                           (assoc r :label label))))})))
+          gbps #(/ (/ size 1e9) (:seconds %))
+          table (str "| pattern | method | matches | GB/s | ours (all threads) is × faster | peak heap |\n"
+                     "|---|---|---:|---:|---:|---:|\n"
+                     (apply str
+                            (for [{:keys [pattern results]} rows
+                                  :let [ours (second results)]
+                                  r results]
+                              (format "| %s `%s` | %s | %s | %.3f | %.2f× | %s |\n"
+                                      (:name pattern) (:pcre pattern) (:label r) (:count r) (gbps r)
+                                      (/ (gbps ours) (gbps r))
+                                      (if (str/starts-with? (:label r) "mmap") (fmt-bytes (:peak-heap r))
+                                          (if (str/includes? (:label r) "slurp") (fmt-bytes (:peak-heap r)) "-"))))))
+          disagree (for [{:keys [pattern results]} rows
+                         :let [counts (set (keep :count results))]
+                         :when (> (count counts) 1)]
+                     [(:name pattern) (map (juxt :label :count) results)])
+          header (format "File: %s of generated log lines. Machine: %d cores, %s, JDK %s. Date: %s.\n\n"
+                         (fmt-bytes size) (.availableProcessors (Runtime/getRuntime))
+                         (System/getProperty "os.name") (System/getProperty "java.version")
+                         (str (java.time.LocalDate/now)))]
+      (println)
+      (println header)
+      (println table)
+      (if (seq disagree)
+        (println "MATCH COUNTS DISAGREE:" (pr-str disagree))
+        (println "Every method found the same number of matches."))
+      (when write
+        (spit "bench/RESULTS.md" (str "# Regex benchmark results\n\n" header table "\n"
+                                      (if (seq disagree) (str "Counts disagree: " (pr-str disagree)) "Every method found the same number of matches.")
+                                      "\n")))
+      (empty? disagree))))
+
+(defn -main [& args]
+  (let [opts (into {} (for [[k v] (partition 2 args)] [(keyword (str/replace k #"^:" "")) (read-string v)]))
+        ok (run-bench (update opts :size #(some-> % str)))]
+    (shutdown-agents)
+    (System/exit (if ok 0 1))))
