@@ -23,7 +23,8 @@
   (b/javac {:src-dirs ["src/java"]
             :class-dir class-dir
             :basis (basis [])
-            :javac-opts ["--release" "22" "-Xlint:all,-serial,-restricted" "-Werror"]})
+            :javac-opts ["--release" "22" "--add-modules" "jdk.incubator.vector"
+                         "-Xlint:all,-serial,-restricted,-incubating" "-Werror"]})
   ;; bin/clojure compares this directory's mtime with src/java to know when to recompile.
   (.setLastModified (io/file class-dir) (System/currentTimeMillis)))
 

@@ -15,9 +15,12 @@
   [#"<(.*?)>" #"<[^>]*>" #"a+" #"(?s)<.*>" #"(?m)^\w+$" #"^.*" #"(?s).*\z" #"\bab\w*" #"(?<=a)b" #"a(?=b)"
    #"(?<!x)y+" #"x*" #"" #"\Aa" #"b\z" #"(?m)$" #"\n" #"(?s)a.{0,40}b" #"\p{L}+" #"é+" #"[^\x00-\x7f]+"
    #"(?i)AB" #"(a)|(b)" #"(?<word>[a-z]{2,})" #"\r?\n" #"." #"(?s)." #"\s+\S" #"(ab)+?c" #"$"
-   #"ab" #"abc|x" #"ab(?=c)" #"é€" #"<a" #"x\n" #"(?s)<a.*?>" #"\Ga" #"a\.?b" #"ab*c"])
+   #"ab" #"abc|x" #"ab(?=c)" #"é€" #"<a" #"x\n" #"(?s)<a.*?>" #"\Ga" #"a\.?b" #"ab*c"
+   ;; the delimited shapes that a byte scan handles
+   #"<.*?>" #"(?s)<(.*?)>" #"(?d)<(.*?)>" #"<([^>]*)>" #"\<[^\>]*\>" #"a(.*?)a" #"x[^x]*x" #"(?m)<(.*?)>"])
 
-(def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000"]))
+(def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000"
+                                            "\u0085" "\u2028" "\u2029"]))
 
 (def gen-text
   (gen/fmap (fn [parts] (byte-array (mapcat seq parts)))
@@ -27,7 +30,7 @@
 
 (defn- same? [re ^bytes content opts]
   (let [f (ts/temp-file content)
-        expected (re-seq re (slurp f))
+        expected (re-seq re (if (#{:latin-1 :bytes} (:encoding opts)) (String. content "ISO-8859-1") (slurp f)))
         actual (with-open [mp (m/map-file f)] (doall (m/re-seq re mp opts)))]
     (.delete f)
     (or (= expected actual)
@@ -37,7 +40,8 @@
 (deftest differential-against-slurp
   (doseq [opts [{:window 16 :threads 1} {:window 37 :threads 1} {:window 64} {:window 4096}
                 {:window 16 :threads 3 :chunk-size 40} {:window 64 :threads 2 :chunk-size 100}
-                {:window 16 :threads 2 :chunk-size 16 :encoding :utf-8}]]
+                {:window 16 :threads 2 :chunk-size 16 :encoding :utf-8}
+                {:encoding :latin-1 :threads 1} {:encoding :bytes :threads 2 :chunk-size 30}]]
     (let [r (tc/quick-check 150 (prop/for-all [content gen-text re (gen/elements patterns)]
                                   (same? re content opts)))]
       (is (:pass? r) (str (pr-str opts) ": " (pr-str (:shrunk r)))))))

@@ -15,8 +15,20 @@ public final class ByteSearch {
     private static final long HIGHS = 0x8080808080808080L;
     private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
+    /**
+     * Whether the SIMD search is in use: when the JVM has jdk.incubator.vector (started with
+     * {@code --add-modules jdk.incubator.vector}) and {@code -Dmmap.vector=false} is not set.
+     */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("mmap.vector"));
+
     /** The first index in [from, to) holding {@code b}, or -1. */
     public static long indexOf(MemorySegment s, long from, long to, byte b) {
+        return VECTOR ? VectorByteSearch.indexOf(s, from, to, b) : indexOfSwar(s, from, to, b);
+    }
+
+    /** {@link #indexOf(MemorySegment, long, long, byte)} eight bytes at a time in ordinary registers. */
+    public static long indexOfSwar(MemorySegment s, long from, long to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
         long i = from;
         if (LITTLE_ENDIAN) {

@@ -35,11 +35,16 @@ public final class ParallelScan<T> implements AutoCloseable {
         return t;
     });
 
-    /** The matches a chunk task found: offsets and payloads in order. */
+    /** When only counting, a chunk keeps the offsets of this many matches: enough to rejoin the sequence. */
+    private static final int KEPT_WHEN_COUNTING = 256;
+
+    /** The matches a chunk task found: their number, offsets and payloads in order. */
     private static final class Chunk<T> {
         final long begin, end;                  // the chunk: matches that start in [begin, end)
         final LongList starts = new LongList(), ends = new LongList(), resumes = new LongList();
         final List<T> payloads = new ArrayList<>();
+        int count;                              // matches found; offsets kept for the first starts.size()
+        long lastResume;
         long stoppedAt = -1;                    // where the task ran out of window, or -1
 
         Chunk(long begin, long end) { this.begin = begin; this.end = end; }
@@ -59,6 +64,7 @@ public final class ParallelScan<T> implements AutoCloseable {
     private long resume;                 // where the sequence's next search starts
     private boolean finished;
     private final ArrayList<T> batch = new ArrayList<>();
+    private long emitted;                // matches delivered so far
 
     public ParallelScan(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
                         long initialWindow, long maxDecodedWindow, int threads, long chunkSize,
@@ -110,10 +116,14 @@ public final class ParallelScan<T> implements AutoCloseable {
     }
 
     private void record(Chunk<T> c, RegexScanner s) {
-        c.starts.add(s.start());
-        c.ends.add(s.end());
-        c.resumes.add(s.resumeOffset());
-        c.payloads.add(payload == null ? null : payload.apply(s));
+        c.count++;
+        c.lastResume = s.resumeOffset();
+        if (payload != null || c.starts.size() < KEPT_WHEN_COUNTING) {
+            c.starts.add(s.start());
+            c.ends.add(s.end());
+            c.resumes.add(c.lastResume);
+        }
+        if (payload != null) c.payloads.add(payload.apply(s));
     }
 
     /** The next payloads in order (empty only at the end), as a list the caller may keep. */
@@ -128,14 +138,17 @@ public final class ParallelScan<T> implements AutoCloseable {
         return new ArrayList<>(batch);
     }
 
-    /** Counts every remaining match (payloads are not kept). */
+    /** Counts every remaining match (payloads are not made). */
     public long countRemaining() {
-        long n = 0;
-        while (true) {
-            List<T> b = nextBatch();
-            if (b.isEmpty()) return n;
-            n += b.size();
+        long before = emitted;
+        while (!finished) {
+            fill();
+            Future<Chunk<T>> f = inFlight.poll();
+            if (f == null) { finished = true; break; }
+            join(await(f));
+            batch.clear();
         }
+        return emitted - before;
     }
 
     private Chunk<T> await(Future<Chunk<T>> f) {
@@ -154,10 +167,15 @@ public final class ParallelScan<T> implements AutoCloseable {
 
     /** Continues the sequence from {@link #resume} through chunk {@code c}. */
     private void join(Chunk<T> c) {
-        int n = c.starts.size();
+        int kept = c.starts.size();
         int i = 0;
         while (true) {
-            while (i < n && c.starts.get(i) < resume) i++;
+            while (i < kept && c.starts.get(i) < resume) i++;
+            if (i == kept && kept < c.count) {
+                // The sequence enters past the matches whose offsets were kept: scan this chunk alone.
+                rescan(c, kept);
+                return;
+            }
             // In a gap of the chunk's own sequence, both sequences find the same next match.
             boolean inGap = i == 0 || c.resumes.get(i - 1) <= resume;
             if (!inGap) {
@@ -167,19 +185,28 @@ public final class ParallelScan<T> implements AutoCloseable {
                 i = j + 1;
                 continue;
             }
-            for (; i < n; i++) emit(c, i);
+            emitFrom(c, i);
             if (c.stoppedAt >= 0 && resume < c.end) {
                 // The task ran out of window at stoppedAt; nothing starts between the sequence and there.
                 resume = Math.max(resume, c.stoppedAt);
-                rescan(c, n);
+                rescan(c, kept);
             }
             return;
         }
     }
 
     private void emit(Chunk<T> c, int i) {
-        batch.add(c.payloads.get(i));
+        if (payload != null) batch.add(c.payloads.get(i));
+        emitted++;
         resume = c.resumes.get(i);
+    }
+
+    /** Delivers the chunk's matches from the i-th on. */
+    private void emitFrom(Chunk<T> c, int i) {
+        if (i >= c.count) return;
+        if (payload != null) batch.addAll(c.payloads.subList(i, c.count));
+        emitted += c.count - i;
+        resume = c.lastResume;
     }
 
     /**
@@ -192,11 +219,12 @@ public final class ParallelScan<T> implements AutoCloseable {
         while (s.find()) {
             long st = s.start(), en = s.end();
             if (st >= c.end) return -1;          // resume stays before it: nothing starts in [resume, end)
-            for (int j = from; j < c.starts.size(); j++) {
+            for (int j = from; j < c.starts.size(); j++) {   // only kept offsets can be met
                 if (c.starts.get(j) == st && c.ends.get(j) == en) return j;   // in step with the chunk again
                 if (c.starts.get(j) > st) break;
             }
-            batch.add(payload == null ? null : payload.apply(s));
+            if (payload != null) batch.add(payload.apply(s));
+            emitted++;
             resume = s.resumeOffset();
         }
         resume = Long.MAX_VALUE;                 // the text is exhausted

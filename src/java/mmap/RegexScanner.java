@@ -37,6 +37,9 @@ public final class RegexScanner {
     /** Literal prefixes shorter than this are not worth a byte search (-Dmmap.regex.minLiteral). */
     static final int MIN_LITERAL = Integer.getInteger("mmap.regex.minLiteral", 1);
 
+    /** Byte-scan fast paths for delimited patterns ({@link Delimited}); -Dmmap.regex.fastPaths=false turns them off. */
+    static final boolean FAST_PATHS = !"false".equals(System.getProperty("mmap.regex.fastPaths"));
+
     /** Where and how far a scanner may look. */
     public record Limits(long searchFrom, long startLimit, long windowLimit) {}
 
@@ -49,6 +52,8 @@ public final class RegexScanner {
     private final byte[] literal;        // every match starts with these bytes, or null
     private final long startLimit;
     private final long windowLimit;
+    private final Delimited delimited;   // a byte scan does the matching, or null
+    private long nextByte;               // with delimited: where the next search starts
 
     private WindowChars window;
     private Matcher matcher;
@@ -77,6 +82,8 @@ public final class RegexScanner {
         byte[] prefix = Literals.requiredPrefix(pattern, utf8);
         this.literal = prefix != null && prefix.length >= MIN_LITERAL ? prefix : null;
         long searchFrom = limits == null ? from : Math.max(from, limits.searchFrom());
+        this.delimited = FAST_PATHS ? Delimited.of(pattern) : null;
+        this.nextByte = searchFrom;
         this.startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
         this.windowLimit = limits == null ? to : alignForward(Math.min(to, Math.max(limits.windowLimit(), searchFrom + 1)));
         long start = alignBack(Math.max(from, searchFrom - margin()));
@@ -107,7 +114,24 @@ public final class RegexScanner {
     /** Finds the next match; false when there are no more (or, see {@link #stoppedAt()}, when limited). */
     public boolean find() {
         if (done) return false;
+        if (delimited != null) return findDelimited();
         return literal == null ? findAnywhere() : findAtLiterals();
+    }
+
+    private boolean findDelimited() {
+        long limit = Math.min(to, startLimit);
+        long pos = nextByte;
+        while (true) {
+            long s = ByteSearch.indexOf(seg, pos, limit, delimited.open());
+            if (s < 0) return finish();
+            long e = delimited.matchEnd(seg, s, to, utf8);
+            if (e == -1) return finish();          // no closing byte anywhere after: no later open matches either
+            if (e < -1) { pos = -2 - e + 1; continue; }   // a line ended first: so it would for every open before it
+            lastStart = s;
+            lastEnd = e;
+            nextByte = e;
+            return true;
+        }
     }
 
     private boolean findAnywhere() {
@@ -246,22 +270,37 @@ public final class RegexScanner {
 
     /** The byte offset where the search after the last match starts (after an empty match, one char on). */
     public long resumeOffset() {
+        if (delimited != null) return nextByte;
         return nextChar > window.length() ? windowEnd + 1 : window.byteOffset(nextChar);
     }
 
     /** Byte offsets of the last match. */
     public long start() { return lastStart; }
     public long end() { return lastEnd; }
-    public int groupCount() { return matcher.groupCount(); }
+    public int groupCount() { return delimited != null ? (delimited.capture() ? 1 : 0) : matcher.groupCount(); }
 
     /** Group {@code g} of the last match, or null when it did not participate. */
     public String group(int g) {
+        if (delimited != null) {
+            long s = start(g), e = end(g);
+            byte[] b = seg.asSlice(s, e - s).toArray(ValueLayout.JAVA_BYTE);
+            return new String(b, utf8 ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
         int s = matcher.start(g);
         return s < 0 ? null : window.toString(s, matcher.end(g));
     }
 
-    public long start(int g) { int s = matcher.start(g); return s < 0 ? -1 : window.byteOffset(s); }
-    public long end(int g) { int e = matcher.end(g); return e < 0 ? -1 : window.byteOffset(e); }
+    public long start(int g) {
+        if (delimited != null) return g == 0 ? lastStart : lastStart + 1;
+        int s = matcher.start(g);
+        return s < 0 ? -1 : window.byteOffset(s);
+    }
+
+    public long end(int g) {
+        if (delimited != null) return g == 0 ? lastEnd : lastEnd - 1;
+        int e = matcher.end(g);
+        return e < 0 ? -1 : window.byteOffset(e);
+    }
 
     public Map<String, Integer> namedGroups() { return pattern.namedGroups(); }
 
