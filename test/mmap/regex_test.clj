@@ -1,7 +1,8 @@
 (ns mmap.regex-test
   "re-seq over a mapping equals clojure.core/re-seq over slurp, with windows small enough
   to put every construct across a window boundary."
-  (:require [clojure.test :refer [deftest is testing]]
+  (:require [clojure.string :as str]
+            [clojure.test :refer [deftest is testing]]
             [clojure.test.check :as tc]
             [clojure.test.check.generators :as gen]
             [clojure.test.check.properties :as prop]
@@ -45,6 +46,13 @@
     (let [r (tc/quick-check 150 (prop/for-all [content gen-text re (gen/elements patterns)]
                                   (same? re content opts)))]
       (is (:pass? r) (str (pr-str opts) ": " (pr-str (:shrunk r)))))))
+
+(deftest line-confined-patterns-skip-settled-lines
+  (let [lines (apply str (for [i (range 3000)] (str "line " i (when (zero? (mod i 500)) " é<tag>") "\n")))
+        f (ts/temp-file lines)]
+    (doseq [re [#"(?<=é)<\w+>" #"\d+$" #"(?m)^line \d*0 é" #"[a-z]+ \d\d\b"]
+            opts [{:threads 1 :window 64} {:threads 2 :chunk-size 4096 :window 128}]]
+      (is (= (re-seq re lines) (m/re-seq re f opts)) (str re opts)))))
 
 (deftest parallel-equals-sequential-on-a-larger-file
   (let [rnd (java.util.Random. 42)
@@ -115,4 +123,22 @@
                (map #(select-keys % [:match :start :end])
                     (m/matches #"<[a-z]+>" mp {:from (- edge 1000000) :encoding :latin-1}))))
         (is (= ["<across>" "<after>"] (m/re-seq #"<[a-z]+>" mp {:from (- edge 100000)}))))
+      (finally (.delete f)))))
+
+(deftest four-gib-in-64-mib-of-heap
+  (let [f (ts/temp-file "")
+        block (.getBytes ^String (apply str (repeat 20000 "é<tag1> € <b_2>😀 x\n")) "UTF-8")
+        per-block 40000
+        offsets [0 (* 3 (bit-shift-left 1 29)) (* 6 (bit-shift-left 1 29)) (- (bit-shift-left 1 32) 100)]]
+    (with-open [raf (RandomAccessFile. f "rw")]
+      (.setLength raf (+ (bit-shift-left 1 32) (* 8 1024 1024)))
+      (doseq [o offsets] (.seek raf (long o)) (.write raf ^bytes block)))
+    (try
+      (let [code (str "(require '[mmap.core :as m])"
+                      "(print (m/count-matches #\"<(\\w+)>\" " (pr-str (str f)) ")"
+                      " (count (m/re-seq #\"<(\\w+)>\" " (pr-str (str f)) "))"
+                      " (count (m/re-seq #\"é<(\\w+)>\" " (pr-str (str f)) " {:threads 2})))")
+            {:keys [out err exit]} (ts/run-clojure code :jvm-opts ["-Xmx64m" "--add-modules=jdk.incubator.vector"])]
+        (is (zero? exit) err)
+        (is (= (str/join " " [(* 4 per-block) (* 4 per-block) (* 2 per-block)]) (str/trim out)) err))
       (finally (.delete f)))))

@@ -81,4 +81,62 @@ public final class Literals {
         }
         return false;
     }
+
+    /**
+     * Whether no part of the pattern can match a newline, so that every match attempt stays
+     * within its line (looking at most a few chars past its end, for {@code $} and {@code \b}).
+     * Read conservatively from the source: DOTALL or COMMENTS, negated classes, {@code \s},
+     * {@code \D}, {@code \W}, {@code \p{..}}, numeric escapes and the like all answer false.
+     */
+    public static boolean lineConfined(Pattern p) {
+        if ((p.flags() & (Pattern.DOTALL | Pattern.COMMENTS | Pattern.LITERAL | Pattern.CANON_EQ)) != 0) return false;
+        String src = p.pattern();
+        for (int i = 0; i < src.length(); i++) {
+            char c = src.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') return false;
+            if (c == '\\') {
+                if (i + 1 >= src.length()) return false;
+                char n = src.charAt(++i);
+                if ("dwSbBAzZh".indexOf(n) >= 0) continue;             // none of these consumes a newline (\G is out: it ties a match to the last one)
+                if ("tfa".indexOf(n) >= 0) continue;                    // tab, form feed, bell
+                if (Character.isLetterOrDigit(n)) return false;         // \s \D \W \n \x.. \p{..} \1 \Q ...
+                continue;                                               // escaped punctuation
+            }
+            if (c == '[') {
+                if (i + 1 < src.length() && src.charAt(i + 1) == '^') return false;
+                // A class is safe when it holds only plain characters, ranges above newline, and safe escapes.
+                int j = i + 1;
+                if (j < src.length() && src.charAt(j) == ']') j++;
+                for (; j < src.length() && src.charAt(j) != ']'; j++) {
+                    char k = src.charAt(j);
+                    if (k == '[' || k == '&') return false;             // nested classes, intersections
+                    if (k == '\n' || k == '\r' || k < 0x20 || k == '\u0085' || k == '\u2028' || k == '\u2029') return false;
+                    if (k == '\\') {
+                        if (j + 1 >= src.length()) return false;
+                        char n = src.charAt(++j);
+                        if ("dwSh".indexOf(n) >= 0 || "tfa".indexOf(n) >= 0) continue;
+                        if (Character.isLetterOrDigit(n)) return false;
+                        continue;
+                    }
+                    if (k == '-' && j > i + 1 && j + 1 < src.length() && src.charAt(j + 1) != ']') {
+                        char lo = src.charAt(j - 1);
+                        if (lo <= '\n') return false;                   // a range from below newline
+                    }
+                }
+                if (j >= src.length()) return false;
+                i = j;
+                continue;
+            }
+            if (c == '(' && i + 2 < src.length() && src.charAt(i + 1) == '?') {
+                // Inline flags may turn on DOTALL (s) or COMMENTS (x).
+                int j = i + 2;
+                while (j < src.length() && (Character.isLetter(src.charAt(j)) || src.charAt(j) == '-')) {
+                    char f = src.charAt(j);
+                    if (f == 's' || f == 'x') return false;
+                    j++;
+                }
+            }
+        }
+        return true;
+    }
 }

@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  */
 public final class RegexScanner {
     public static final int LOOKBEHIND_MARGIN = 64 * 1024;
-    public static final long DEFAULT_WINDOW = 1 << 20;
+    public static final long DEFAULT_WINDOW = 512 << 10;
     public static final long MAX_LATIN1_WINDOW = Integer.MAX_VALUE - 64;
-    public static final long MAX_DECODED_WINDOW = 4L << 20;
+    public static final long MAX_DECODED_WINDOW = 2L << 20;
 
     /** Literal prefixes shorter than this are not worth a byte search (-Dmmap.regex.minLiteral). */
     static final int MIN_LITERAL = Integer.getInteger("mmap.regex.minLiteral", 1);
@@ -53,6 +53,7 @@ public final class RegexScanner {
     private final long startLimit;
     private final long windowLimit;
     private final Delimited delimited;   // a byte scan does the matching, or null
+    private final boolean confined;      // no match attempt crosses a newline (Literals.lineConfined)
     private long nextByte;               // with delimited: where the next search starts
 
     private WindowChars window;
@@ -83,6 +84,7 @@ public final class RegexScanner {
         this.literal = prefix != null && prefix.length >= MIN_LITERAL ? prefix : null;
         long searchFrom = limits == null ? from : Math.max(from, limits.searchFrom());
         this.delimited = FAST_PATHS ? Delimited.of(pattern) : null;
+        this.confined = Literals.lineConfined(pattern);
         this.nextByte = searchFrom;
         this.startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
         this.windowLimit = limits == null ? to : alignForward(Math.min(to, Math.max(limits.windowLimit(), searchFrom + 1)));
@@ -99,6 +101,8 @@ public final class RegexScanner {
         if (!utf8 || Utf8.isAscii(seg, start, end)) {
             window = WindowChars.latin1(seg, start, (int) (end - start));
         } else {
+            // Decoded windows cost six bytes of heap per byte: they stay within maxDecodedWindow.
+            if (end - start > maxDecodedWindow) end = alignForward(start + maxDecodedWindow);
             window = WindowChars.utf8(seg, start, end, to);
         }
         windowEnd = window.endOffset();
@@ -147,7 +151,8 @@ public final class RegexScanner {
             // After an accepted match, Matcher.find() itself goes on from its end (one char on after an empty one).
             boolean found = matcher.find();
             continuous = false;
-            if (found && matcher.hitEnd() && !atTextEnd()) {
+            if (found && matcher.hitEnd() && !atTextEnd()
+                    && !(confined && window.byteOffset(matcher.start()) <= settledLineEnd(searchAt))) {
                 if (regrow(searchAt)) continue;
                 if (done) return false;
             }
@@ -157,9 +162,41 @@ public final class RegexScanner {
                 continue;
             }
             if (atTextEnd()) return finish();
-            if (!regrow(searchAt)) slide(searchAt);
+            long settled = confined ? settledLineEnd(searchAt) : -1;
+            if (settled >= 0) {
+                // Every attempt up to that newline failed for good: carry on from the next line.
+                if (settled + 1 >= startLimit) return finish();
+                moveTo(settled + 1);
+            } else if (!regrow(searchAt)) {
+                slide(searchAt);
+            }
             if (done) return false;
         }
+    }
+
+    /**
+     * For a line-confined pattern, the last newline in the window from {@code searchAt} that
+     * leaves room after it for {@code $} and {@code \b} to look: attempts that start up to it
+     * were decided by the window alone. -1 when there is none.
+     */
+    private long settledLineEnd(long searchAt) {
+        long last = windowEnd - 4;
+        for (long i = last - 1; i >= searchAt; i--) {
+            if (seg.get(ValueLayout.JAVA_BYTE, i) == '\n') return i;
+        }
+        return -1;
+    }
+
+    /** A window of the current size that starts searching at {@code at}, past the current one. */
+    private void moveTo(long at) {
+        long size = Math.max(initialWindow, windowEnd - window.byteOffset(0));
+        long start = alignBack(Math.max(from, at - margin()));
+        long end = Math.min(windowLimit, start + size);
+        if (end <= windowEnd && end < to) {
+            if (windowEnd >= windowLimit) { stop(at); return; }
+            end = Math.min(windowLimit, windowEnd + size);
+        }
+        open(start, at, end);
     }
 
     private boolean findAtLiterals() {
@@ -260,7 +297,7 @@ public final class RegexScanner {
         long slideTo = Math.max(searchAt, oldStart + (windowEnd - oldStart) / 2);
         if (slideTo >= startLimit) { finish(); return; }
         long start = alignBack(Math.max(from, slideTo - margin()));
-        long end = Math.min(windowLimit, start + limitFor(start, Math.min(to, start + maxDecodedWindow)));
+        long end = Math.min(windowLimit, start + MAX_LATIN1_WINDOW);   // open() keeps a decoded one smaller
         if (end <= slideTo) { stop(slideTo); return; }
         open(start, slideTo, end);
     }
