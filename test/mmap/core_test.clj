@@ -213,7 +213,7 @@
   (let [f (ts/temp-file (byte-array (* 64 1024) (byte 3)))]
     (dotimes [_ 20]
       (let [mp (m/map-file f)
-            readers (doall (for [_ (range 2)] (future (try (loop [s 0] (recur (+ s (reduce + mp))))
+            readers (doall (for [_ (range 2)] (future (try (loop [s 0] (recur (+ s (long (reduce + mp)))))
                                                           (catch Exception e e)))))]
         (Thread/sleep 5)
         (.close ^java.io.Closeable mp)
@@ -224,10 +224,11 @@
   (let [f (ts/temp-file (byte-array 4096))
         code (str "(require '[mmap.core :as m]) (let [mp (m/map-file \"" f "\" {:mode :read-write})]"
                   " (m/write! mp 100 \"durable\") (m/sync! mp) (println \"synced\") (flush) (Thread/sleep 60000))")
-        pb (ProcessBuilder. ^java.util.List [(ts/java-cmd) "--enable-native-access=ALL-UNNAMED"
-                                             "-cp" (System/getProperty "java.class.path") "clojure.main" "-e" code])
+        pb (ProcessBuilder. ^"[Ljava.lang.String;"
+                            (into-array String [(ts/java-cmd) "--enable-native-access=ALL-UNNAMED"
+                                                "-cp" (System/getProperty "java.class.path") "clojure.main" "-e" code]))
         p (.start pb)
-        line (.readLine (io/reader (.getInputStream p)))]
+        line (.readLine ^java.io.BufferedReader (io/reader (.getInputStream p)))]
     (is (= "synced" line))
     (sh/sh "kill" "-9" (str (.pid p)))
     (.waitFor p)

@@ -329,7 +329,7 @@
     :encoding     :utf-8 (default; decoded exactly as slurp decodes), or :latin-1 / :bytes
                   (one char per byte: fastest, and right for binary files)
     :threads      threads to scan with (default: every core); results stay in order
-    :chunk-size   bytes per parallel task (default 1 MiB, 8 MiB for count-matches)
+    :chunk-size   bytes per parallel task (default 256 KiB, 8 MiB for count-matches)
     :window       first window in bytes (default 512 KiB; tiny ones are for tests)
     :max-window   largest decoded (non-ASCII) window, default 2 MiB"
   ([re m] (re-seq re m nil))

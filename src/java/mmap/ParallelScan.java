@@ -108,7 +108,8 @@ public final class ParallelScan<T> implements AutoCloseable {
         // The last chunk owns everything to the end, an empty match at the very end included.
         long end = chunkEnd >= to ? Long.MAX_VALUE : chunkEnd;
         Chunk<T> c = new Chunk<>(begin, end);
-        RegexScanner s = new RegexScanner(seg, from, to, pattern, utf8, initialWindow, maxDecodedWindow,
+        // A task's first window need not be larger than its chunk.
+        RegexScanner s = new RegexScanner(seg, from, to, pattern, utf8, Math.min(initialWindow, chunkSize), maxDecodedWindow,
                 new RegexScanner.Limits(begin, end, Math.min(to, chunkEnd + Math.max(chunkSize, initialWindow))));
         while (s.find()) record(c, s);
         c.stoppedAt = s.stoppedAt();

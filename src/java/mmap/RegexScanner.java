@@ -88,10 +88,15 @@ public final class RegexScanner {
         this.nextByte = searchFrom;
         this.startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
         this.windowLimit = limits == null ? to : alignForward(Math.min(to, Math.max(limits.windowLimit(), searchFrom + 1)));
-        long start = alignBack(Math.max(from, searchFrom - margin()));
-        // Latin-1 text is one zero-copy window as far as it may go: exact, lazy, no copying.
-        long first = utf8 ? this.initialWindow + (searchFrom - start) : MAX_LATIN1_WINDOW;
-        open(start, searchFrom, Math.min(windowLimit, start + first));
+        if (delimited != null || literal != null) {
+            // These find their candidates in the bytes first: a window is opened only around one.
+            open(searchFrom, searchFrom, searchFrom);
+        } else {
+            long start = alignBack(Math.max(from, searchFrom - margin()));
+            // Latin-1 text is one zero-copy window as far as it may go: exact, lazy, no copying.
+            long first = utf8 ? this.initialWindow + (searchFrom - start) : MAX_LATIN1_WINDOW;
+            open(start, searchFrom, Math.min(windowLimit, start + first));
+        }
     }
 
     /** Builds the window [start, end) and positions the search at byte {@code searchAt}. */

@@ -40,7 +40,7 @@
                  (long (or window RegexScanner/DEFAULT_WINDOW))
                  (long (or max-window RegexScanner/MAX_DECODED_WINDOW))
                  (int (or threads default-threads))
-                 (long (or chunk-size (if f (* 1024 1024) (* 8 1024 1024))))
+                 (long (or chunk-size (if f (* 256 1024) (* 8 1024 1024))))
                  (when f (reify Function (apply [_ s] (f s))))))
 
 (defn lazy-batches
