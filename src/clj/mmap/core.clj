@@ -306,18 +306,25 @@
                  (regex/lazy-batches (regex/parallel-scan seg from to re f opts) close)
                  (regex/lazy-matches (regex/scanner seg from to re opts) f close))))))))
 
+(defn- scan-now
+  "Calls (f segment from to opts) on the source's mapping, then unmaps it if it mapped it."
+  [source opts f]
+  (with-source source
+    (fn [mp close]
+      (try
+        (mapping/with-access-errors (mf mp)
+          (let [[seg from to opts] (scan-range mp opts)]
+            (f seg from to opts)))
+        (finally (close))))))
+
 (defn- reducible-of [re source opts f]
   (reify clojure.lang.IReduceInit
     (reduce [_ rf init]
-      (with-source source
-        (fn [mp close]
-          (try
-            (mapping/with-access-errors (mf mp)
-              (let [[seg from to opts] (scan-range mp opts)]
-                (if (regex/parallel? re from to opts)
-                  (regex/reduce-batches (regex/parallel-scan seg from to re f opts) rf init)
-                  (regex/reduce-matches (regex/scanner seg from to re opts) f rf init))))
-            (finally (close))))))))
+      (scan-now source opts
+                (fn [seg from to opts]
+                  (if (regex/parallel? re from to opts)
+                    (regex/reduce-batches (regex/parallel-scan seg from to re f opts) rf init)
+                    (regex/reduce-matches (regex/scanner seg from to re opts) f rf init)))))))
 
 (defn re-seq
   "A lazy seq of the matches of `re` (a java.util.regex.Pattern such as #\"...\") in a
@@ -346,24 +353,18 @@
   "The first match, shaped as clojure.core/re-find's, or nil. Options as for `re-seq`."
   ([re m] (re-find re m nil))
   ([re m opts]
-   (with-source m (fn [mp close]
-                    (try (mapping/with-access-errors (mf mp)
-                           (let [[seg from to opts] (scan-range mp opts)
-                                 s (regex/scanner seg from to re opts)]
-                             (when (.find s) (regex/re-groups-of s))))
-                         (finally (close)))))))
+   (scan-now m opts (fn [seg from to opts]
+                      (let [s (regex/scanner seg from to re opts)]
+                        (when (.find s) (regex/re-groups-of s)))))))
 
 (defn count-matches
   "How many matches `re` has, building no strings. Options as for `re-seq`."
   ([re m] (count-matches re m nil))
   ([re m opts]
-   (with-source m (fn [mp close]
-                    (try (mapping/with-access-errors (mf mp)
-                           (let [[seg from to opts] (scan-range mp opts)]
-                             (if (regex/parallel? re from to opts)
-                               (with-open [p (regex/parallel-scan seg from to re nil opts)] (.countRemaining p))
-                               (.count (regex/scanner seg from to re opts)))))
-                         (finally (close)))))))
+   (scan-now m opts (fn [seg from to opts]
+                      (if (regex/parallel? re from to opts)
+                        (with-open [p (regex/parallel-scan seg from to re nil opts)] (.countRemaining p))
+                        (.count (regex/scanner seg from to re opts)))))))
 
 (defn re-seq-reducible
   "`re-seq` as a reducible (IReduceInit) that builds no seq, like next.jdbc's plan."

@@ -51,11 +51,10 @@ public final class ParallelScan<T> implements AutoCloseable {
     }
 
     /** One batch for the reader: payloads in order. */
+    private final RegexScanner.Spec spec;
     private final MemorySegment seg;
-    private final long from, to;
-    private final Pattern pattern;
+    private final long to;
     private final boolean utf8;
-    private final long initialWindow, maxDecodedWindow;
     private final Function<RegexScanner, T> payload;
     private final long chunkSize;
     private final int readAhead;
@@ -66,21 +65,17 @@ public final class ParallelScan<T> implements AutoCloseable {
     private final ArrayList<T> batch = new ArrayList<>();
     private long emitted;                // matches delivered so far
 
-    public ParallelScan(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
-                        long initialWindow, long maxDecodedWindow, int threads, long chunkSize,
-                        Function<RegexScanner, T> payload) {
-        this.seg = seg;
-        this.from = from;
-        this.to = to;
-        this.pattern = pattern;
-        this.utf8 = utf8;
-        this.initialWindow = initialWindow;
-        this.maxDecodedWindow = maxDecodedWindow;
+    /** Scans {@code spec} with {@code threads} threads in chunks of {@code chunkSize} bytes; {@code payload} (null: count only) makes each result. */
+    public ParallelScan(RegexScanner.Spec spec, int threads, long chunkSize, Function<RegexScanner, T> payload) {
+        this.spec = spec;
+        this.seg = spec.seg();
+        this.to = spec.to();
+        this.utf8 = spec.utf8();
         this.payload = payload;
         this.chunkSize = Math.max(4096, chunkSize);
         this.readAhead = Math.max(1, 2 * threads);
-        this.nextChunkBegin = from;
-        this.resume = from;
+        this.nextChunkBegin = spec.from();
+        this.resume = spec.from();
     }
 
     /** Whether a pattern can be split across threads: not when \G ties a match to the previous one. */
@@ -109,8 +104,10 @@ public final class ParallelScan<T> implements AutoCloseable {
         long end = chunkEnd >= to ? Long.MAX_VALUE : chunkEnd;
         Chunk<T> c = new Chunk<>(begin, end);
         // A task's first window need not be larger than its chunk.
-        RegexScanner s = new RegexScanner(seg, from, to, pattern, utf8, Math.min(initialWindow, chunkSize), maxDecodedWindow,
-                new RegexScanner.Limits(begin, end, Math.min(to, chunkEnd + Math.max(chunkSize, initialWindow))));
+        RegexScanner.Spec taskSpec = new RegexScanner.Spec(seg, spec.from(), to, spec.pattern(), utf8,
+                Math.min(spec.initialWindow(), chunkSize), spec.maxDecodedWindow());
+        RegexScanner s = new RegexScanner(taskSpec,
+                new RegexScanner.Limits(begin, end, Math.min(to, chunkEnd + Math.max(chunkSize, spec.initialWindow()))));
         while (s.find()) record(c, s);
         c.stoppedAt = s.stoppedAt();
         return c;
@@ -215,8 +212,7 @@ public final class ParallelScan<T> implements AutoCloseable {
      * (returns its index, to go on from there) or passes the chunk's end (returns -1).
      */
     private int rescan(Chunk<T> c, int from) {
-        RegexScanner s = new RegexScanner(seg, this.from, to, pattern, utf8, initialWindow, maxDecodedWindow,
-                new RegexScanner.Limits(resume, Long.MAX_VALUE, to));
+        RegexScanner s = new RegexScanner(spec, new RegexScanner.Limits(resume, Long.MAX_VALUE, to));
         while (s.find()) {
             long st = s.start(), en = s.end();
             if (st >= c.end) return -1;          // resume stays before it: nothing starts in [resume, end)

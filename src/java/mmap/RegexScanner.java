@@ -43,6 +43,10 @@ public final class RegexScanner {
     /** Where and how far a scanner may look. */
     public record Limits(long searchFrom, long startLimit, long windowLimit) {}
 
+    /** What to scan: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1, with window sizes in bytes. */
+    public record Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
+                       long initialWindow, long maxDecodedWindow) {}
+
     private final MemorySegment seg;
     private final long from, to;
     private final Pattern pattern;
@@ -66,20 +70,21 @@ public final class RegexScanner {
     private long lastStart = -1, lastEnd = -1;
 
     public RegexScanner(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8) {
-        this(seg, from, to, pattern, utf8, DEFAULT_WINDOW, MAX_DECODED_WINDOW, null);
+        this(new Spec(seg, from, to, pattern, utf8, DEFAULT_WINDOW, MAX_DECODED_WINDOW), null);
     }
 
-    public RegexScanner(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
-                        long initialWindow, long maxDecodedWindow, Limits limits) {
-        if (from < 0 || to > seg.byteSize() || from > to)
-            throw new IndexOutOfBoundsException("[" + from + ", " + to + ") is outside " + seg.byteSize() + " bytes");
-        this.seg = seg;
-        this.from = from;
-        this.to = to;
-        this.pattern = pattern;
-        this.utf8 = utf8;
-        this.initialWindow = Math.max(16, initialWindow);
-        this.maxDecodedWindow = Math.max(this.initialWindow, maxDecodedWindow);
+    /** A scanner of {@code spec}; {@code limits} may be null (the whole text). */
+    public RegexScanner(Spec spec, Limits limits) {
+        if (spec.from() < 0 || spec.to() > spec.seg().byteSize() || spec.from() > spec.to())
+            throw new IndexOutOfBoundsException("[" + spec.from() + ", " + spec.to() + ") is outside "
+                    + spec.seg().byteSize() + " bytes");
+        this.seg = spec.seg();
+        this.from = spec.from();
+        this.to = spec.to();
+        this.pattern = spec.pattern();
+        this.utf8 = spec.utf8();
+        this.initialWindow = Math.max(16, spec.initialWindow());
+        this.maxDecodedWindow = Math.max(this.initialWindow, spec.maxDecodedWindow());
         byte[] prefix = Literals.requiredPrefix(pattern, utf8);
         this.literal = prefix != null && prefix.length >= MIN_LITERAL ? prefix : null;
         long searchFrom = limits == null ? from : Math.max(from, limits.searchFrom());

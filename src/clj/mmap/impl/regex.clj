@@ -4,7 +4,7 @@
            (java.util List)
            (java.util.function Function)
            (java.util.regex Pattern)
-           (mmap ParallelScan RegexScanner)))
+           (mmap ParallelScan RegexScanner RegexScanner$Spec)))
 
 (set! *warn-on-reflection* true)
 
@@ -15,13 +15,16 @@
     (throw (ex-info (str "Unknown :encoding " (pr-str encoding) "; allowed: :bytes, :latin-1, :utf-8")
                     {:encoding encoding}))))
 
+(defn- spec
+  ^RegexScanner$Spec [seg from to ^Pattern re {:keys [encoding window max-window]}]
+  (RegexScanner$Spec. seg (long from) (long to) re (boolean (utf8? encoding))
+                      (long (or window RegexScanner/DEFAULT_WINDOW))
+                      (long (or max-window RegexScanner/MAX_DECODED_WINDOW))))
+
 (defn scanner
   "One thread's scanner over bytes [from, to) of `seg`."
-  ^RegexScanner [seg from to ^Pattern re {:keys [encoding window max-window]}]
-  (RegexScanner. seg (long from) (long to) re (boolean (utf8? encoding))
-                 (long (or window RegexScanner/DEFAULT_WINDOW))
-                 (long (or max-window RegexScanner/MAX_DECODED_WINDOW))
-                 nil))
+  ^RegexScanner [seg from to ^Pattern re opts]
+  (RegexScanner. (spec seg from to re opts) nil))
 
 (def default-threads (.availableProcessors (Runtime/getRuntime)))
 
@@ -35,10 +38,8 @@
 
 (defn parallel-scan
   "Matches found by several threads, in order; `f` (or nil, to only count) makes each result."
-  ^ParallelScan [seg from to ^Pattern re f {:keys [encoding window max-window threads chunk-size]}]
-  (ParallelScan. seg (long from) (long to) re (boolean (utf8? encoding))
-                 (long (or window RegexScanner/DEFAULT_WINDOW))
-                 (long (or max-window RegexScanner/MAX_DECODED_WINDOW))
+  ^ParallelScan [seg from to ^Pattern re f {:keys [threads chunk-size] :as opts}]
+  (ParallelScan. (spec seg from to re opts)
                  (int (or threads default-threads))
                  (long (or chunk-size (if f (* 256 1024) (* 8 1024 1024))))
                  (when f (reify Function (apply [_ s] (f s))))))
