@@ -9,7 +9,7 @@
            (java.lang.foreign MemorySegment ValueLayout)
            (java.nio.charset StandardCharsets)
            (java.util.regex Matcher Pattern)
-           (mmap ByteSearch Literals Utf8Lines)))
+           (mmap ByteSearch Errno Literals Utf8Lines)))
 
 (set! *warn-on-reflection* true)
 
@@ -104,7 +104,7 @@
                              (catch Exception e
                                (binding [*out* *err*]
                                  (println (str "grep: " f ": " (if (instance? mmap.ErrnoException e)
-                                                                   (Utf8Lines/describeError e)
+                                                                   (Errno/describe (.errno ^mmap.ErrnoException e))
                                                                    (ex-message e)))))
                                :error))))]
             (.flush out)

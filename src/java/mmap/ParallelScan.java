@@ -57,6 +57,9 @@ public final class ParallelScan<T> implements AutoCloseable {
     private final boolean utf8;
     private final Function<RegexScanner, T> payload;
     private final long chunkSize;
+    private volatile long currentChunkSize;  // grows while chunks yield few results, to spare per-task costs
+    private static final long MAX_CHUNK = 8L << 20;
+    private static final int FEW_RESULTS = 4096, MANY_RESULTS = 16384;
     private final int readAhead;
     private final ArrayDeque<Future<Chunk<T>>> inFlight = new ArrayDeque<>();
     private long nextChunkBegin;
@@ -73,6 +76,7 @@ public final class ParallelScan<T> implements AutoCloseable {
         this.utf8 = spec.utf8();
         this.payload = payload;
         this.chunkSize = Math.max(4096, chunkSize);
+        this.currentChunkSize = this.chunkSize;
         this.readAhead = Math.max(1, 2 * threads);
         this.nextChunkBegin = spec.from();
         this.resume = spec.from();
@@ -86,7 +90,7 @@ public final class ParallelScan<T> implements AutoCloseable {
     private void fill() {
         while (inFlight.size() < readAhead && nextChunkBegin < to) {
             long begin = nextChunkBegin;
-            long end = alignForward(Math.min(to, begin + chunkSize));
+            long end = alignForward(Math.min(to, begin + currentChunkSize));
             nextChunkBegin = end;
             inFlight.add(POOL.submit(() -> scanChunk(begin, end)));
         }
@@ -104,10 +108,11 @@ public final class ParallelScan<T> implements AutoCloseable {
         long end = chunkEnd >= to ? Long.MAX_VALUE : chunkEnd;
         Chunk<T> c = new Chunk<>(begin, end);
         // A task's first window need not be larger than its chunk.
+        long size = chunkEnd - begin;
         RegexScanner.Spec taskSpec = new RegexScanner.Spec(seg, spec.from(), to, spec.pattern(), utf8,
-                Math.min(spec.initialWindow(), chunkSize), spec.maxDecodedWindow());
+                Math.min(spec.initialWindow(), size), spec.maxDecodedWindow());
         RegexScanner s = new RegexScanner(taskSpec,
-                new RegexScanner.Limits(begin, end, Math.min(to, chunkEnd + Math.max(chunkSize, spec.initialWindow()))));
+                new RegexScanner.Limits(begin, end, Math.min(to, chunkEnd + Math.max(size, spec.initialWindow()))));
         while (s.find()) record(c, s);
         c.stoppedAt = s.stoppedAt();
         return c;
@@ -165,6 +170,9 @@ public final class ParallelScan<T> implements AutoCloseable {
 
     /** Continues the sequence from {@link #resume} through chunk {@code c}. */
     private void join(Chunk<T> c) {
+        // Results held in memory scale with chunk size only when there are many of them.
+        if (c.count < FEW_RESULTS) currentChunkSize = Math.min(MAX_CHUNK, Math.max(currentChunkSize, chunkSize) * 2);
+        else if (c.count > MANY_RESULTS) currentChunkSize = Math.max(chunkSize, currentChunkSize / 2);
         int kept = c.starts.size();
         int i = 0;
         while (true) {

@@ -78,9 +78,4 @@ public final class Utf8Lines {
         numberedUpTo = lineStart;
         return lineNumber + 1;
     }
-
-    /** An error message as grep prints it after the file name: strerror's text. */
-    public static String describeError(ErrnoException e) {
-        return Errno.describe(e.errno());
-    }
 }
