@@ -49,17 +49,34 @@
   [& body]
   `(let [~(with-meta 'e {:tag 'mmap.ErrnoException}) (try ~@body nil (catch mmap.ErrnoException e# e#))] ~'e))
 
+(defn- readable-by-all!
+  "Makes `f` readable (and a directory enterable) by every user."
+  [^File f]
+  (.setReadable f true false)
+  (when (.isDirectory f) (.setExecutable f true false)))
+
+(defn- copy-classes!
+  "Copies target/classes into `dir`, readable by every user: the checkout itself may sit
+  where an unprivileged user cannot look (CI clones into a private folder)."
+  [^File dir]
+  (let [src (.toPath (io/file "target/classes"))]
+    (doseq [^File f (file-seq (io/file "target/classes"))
+            :let [rel (.relativize src (.toPath f))
+                  target (io/file dir (str rel))]]
+      (if (.isDirectory f) (.mkdirs target) (io/copy f target))
+      (readable-by-all! target))))
+
 (defn run-java
   "Runs `body` (Java statements that may throw) as the main method of a one-file program
-  against target/classes alone, as `prefix` (e.g. setpriv ...) says; returns sh's map."
+  against a copy of target/classes alone, as `prefix` (e.g. setpriv ...) says; returns sh's map."
   [body & {:keys [prefix jvm-opts]}]
   (let [dir (temp-dir)
+        classes (File. dir "classes")
         src (File. dir "Snippet.java")]
-    (.setReadable dir true false)
-    (.setExecutable dir true false)
+    (readable-by-all! dir)
+    (copy-classes! classes)
     (spit src (str "import mmap.*; import java.nio.file.*;\n"
                    "public class Snippet { public static void main(String[] a) throws Exception {\n" body "\n}}\n"))
-    (.setReadable src true false)
+    (readable-by-all! src)
     (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED"] jvm-opts
-                         ["-XX:-CreateCoredumpOnCrash" "-XX:ErrorFile=/dev/null" "-cp"
-                          (.getAbsolutePath (io/file "target/classes")) (str src)]))))
+                         ["-XX:-CreateCoredumpOnCrash" "-XX:ErrorFile=/dev/null" "-cp" (str classes) (str src)]))))
