@@ -6,7 +6,8 @@
     bin/clojure -T:build bench                 ; 1 GiB, prints the table
     bin/clojure -T:build bench :size 256m      ; another size (k, m, g suffixes)
     bin/clojure -T:build bench :write true     ; also writes bench/RESULTS.md"
-  (:require [clojure.java.io :as io]
+  (:require [clojure.edn :as edn]
+            [clojure.java.io :as io]
             [clojure.java.shell :as sh]
             [clojure.string :as str]
             [mmap.core :as m])
@@ -191,7 +192,8 @@
       (empty? disagree))))
 
 (defn -main [& args]
-  (let [opts (into {} (for [[k v] (partition 2 args)] [(keyword (str/replace k #"^:" "")) (read-string v)]))
+  (let [read-arg #(try (edn/read-string %) (catch Exception _ %))   ; 256m is no EDN number: keep it a string
+        opts (into {} (for [[k v] (partition 2 args)] [(keyword (str/replace k #"^:" "")) (read-arg v)]))
         ok (run-bench (update opts :size #(some-> % str)))]
     (shutdown-agents)
     (System/exit (if ok 0 1))))
