@@ -109,9 +109,7 @@ public final class ParallelScan<T> implements AutoCloseable {
         Chunk<T> c = new Chunk<>(begin, end);
         // A task's first window need not be larger than its chunk.
         long size = chunkEnd - begin;
-        RegexScanner.Spec taskSpec = new RegexScanner.Spec(seg, spec.from(), to, spec.pattern(), utf8,
-                Math.min(spec.initialWindow(), size), spec.maxDecodedWindow());
-        RegexScanner s = new RegexScanner(taskSpec,
+        RegexScanner s = new RegexScanner(spec.withInitialWindow(Math.min(spec.initialWindow(), size)),
                 new RegexScanner.Limits(begin, end, Math.min(to, chunkEnd + Math.max(size, spec.initialWindow()))));
         while (s.find()) record(c, s);
         c.stoppedAt = s.stoppedAt();

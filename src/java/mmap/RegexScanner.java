@@ -43,9 +43,29 @@ public final class RegexScanner {
     /** Where and how far a scanner may look. */
     public record Limits(long searchFrom, long startLimit, long windowLimit) {}
 
+    /** What a pattern's source shows about its matches, read once per scan rather than per scanner. */
+    record Shape(byte[] literal, Delimited delimited, boolean confined) {
+        static Shape of(Pattern pattern, boolean utf8) {
+            byte[] prefix = Literals.requiredPrefix(pattern, utf8);
+            return new Shape(prefix != null && prefix.length >= MIN_LITERAL ? prefix : null,
+                    FAST_PATHS ? Delimited.of(pattern) : null,
+                    Literals.lineConfined(pattern));
+        }
+    }
+
     /** What to scan: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1, with window sizes in bytes. */
     public record Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
-                       long initialWindow, long maxDecodedWindow) {}
+                       long initialWindow, long maxDecodedWindow, Shape shape) {
+        public Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8,
+                    long initialWindow, long maxDecodedWindow) {
+            this(seg, from, to, pattern, utf8, initialWindow, maxDecodedWindow, Shape.of(pattern, utf8));
+        }
+
+        /** The same scan with another first window. */
+        Spec withInitialWindow(long bytes) {
+            return new Spec(seg, from, to, pattern, utf8, bytes, maxDecodedWindow, shape);
+        }
+    }
 
     private final MemorySegment seg;
     private final long from, to;
@@ -85,11 +105,10 @@ public final class RegexScanner {
         this.utf8 = spec.utf8();
         this.initialWindow = Math.max(16, spec.initialWindow());
         this.maxDecodedWindow = Math.max(this.initialWindow, spec.maxDecodedWindow());
-        byte[] prefix = Literals.requiredPrefix(pattern, utf8);
-        this.literal = prefix != null && prefix.length >= MIN_LITERAL ? prefix : null;
+        this.literal = spec.shape().literal();
+        this.delimited = spec.shape().delimited();
+        this.confined = spec.shape().confined();
         long searchFrom = limits == null ? from : Math.max(from, limits.searchFrom());
-        this.delimited = FAST_PATHS ? Delimited.of(pattern) : null;
-        this.confined = Literals.lineConfined(pattern);
         this.nextByte = searchFrom;
         this.startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
         this.windowLimit = limits == null ? to : alignForward(Math.min(to, Math.max(limits.windowLimit(), searchFrom + 1)));
