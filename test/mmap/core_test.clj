@@ -247,3 +247,21 @@
     (is (str/includes? (:out r) "read: hello"))
     (is (str/includes? (:out r) "error: ENOENT"))
     (is (= "HELLO from java\n" (slurp file)))))
+
+(deftest bad-arguments-to-the-other-calls
+  (let [f (ts/temp-file "0123456789")]
+    (with-open [mp (m/map-file f)]
+      (let [e (thrown-errno (m/resize! mp 100))]
+        (is (= "EINVAL" (.errnoName e)))
+        (is (re-find #"READ_WRITE" (.getMessage e)) "a read-only mapping cannot grow the file"))
+      (is (= 10 (m/size mp)) "and the mapping is unchanged")
+      (is (re-find #"allowed: :exec, :none, :read, :write" (ex-msg #(m/protect! mp #{:rw}))))
+      (is (re-find #"allowed: :async\?, :length, :offset" (ex-msg #(m/sync! mp {:flush true}))))
+      (is (re-find #"outside the mapping" (ex-msg #(m/bytes mp 8 5))))
+      (is (re-find #"outside the mapping" (ex-msg #(m/slice mp -1 2))))
+      (is (re-find #"String or byte array" (ex-msg #(m/index-of mp 42))))
+      (is (re-find #":encoding" (ex-msg #(m/re-seq #"x" mp {:encoding :utf-16}))))
+      (is (re-find #":from 5 is after :to 2" (ex-msg #(m/count-matches #"x" mp {:from 5 :to 2}))))
+      (is (re-find #"would make the memory fault" (ex-msg #(m/advise! mp :hw-poison)))))
+    (is (re-find #"Expected a path" (ex-msg #(m/map-file 42))))
+    (is (re-find #"options must be a map" (ex-msg #(m/map-file f [:mode :read-only]))))))
