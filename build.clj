@@ -20,6 +20,8 @@
 (defn compile
   "Compiles src/java with --release 22 (java.lang.foreign is final from 22)."
   [_]
+  ;; Classes of renamed or deleted sources must not linger.
+  (b/delete {:path class-dir})
   (b/javac {:src-dirs ["src/java"]
             :class-dir class-dir
             :basis (basis [])

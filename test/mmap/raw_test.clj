@@ -11,7 +11,7 @@
             [mmap.test-support :as ts :refer [thrown-errno]])
   (:import (java.lang.foreign MemorySegment ValueLayout)
            (java.lang.reflect Field Modifier)
-           (mmap Mman ErrnoException)))
+           (mmap.posix Mman SyscallException)))
 
 (set! *warn-on-reflection* true)
 
@@ -161,7 +161,7 @@
         (is (= [1 1] (map #(bit-and % 1) (raw/mincore p (* 2 page)))) "locked pages are resident")
         (is (>= (- (vm-lck-kb) before) (quot (* 2 page) 1024)) "/proc/self/status counts them in VmLck"))
       (raw/munlock p (* 2 page))
-      (catch ErrnoException e
+      (catch SyscallException e
         (is (#{"EPERM" "ENOMEM" "EAGAIN"} (.errnoName e)))
         (is (str/includes? (.getMessage e) "ulimit -l"))))
     (raw/munmap p (* 2 page))))

@@ -2,6 +2,7 @@
   "Helpers shared by the tests: temporary files, skipping, and child processes."
   (:require [clojure.java.io :as io]
             [clojure.java.shell :as sh]
+            [clojure.string :as str]
             [clojure.test :as t])
   (:import (java.io File)
            (java.nio.file Files)
@@ -45,9 +46,10 @@
                        ["-cp" (System/getProperty "java.class.path") "clojure.main" "-e" code])))
 
 (defmacro thrown-errno
-  "Evaluates body, expecting an mmap.ErrnoException; returns it (or nil)."
+  "Evaluates body, expecting an errno failure (mmap.ErrnoException, or the raw layer's
+  mmap.posix.SyscallException); returns it (or nil)."
   [& body]
-  `(let [~(with-meta 'e {:tag 'mmap.ErrnoException}) (try ~@body nil (catch mmap.ErrnoException e# e#))] ~'e))
+  `(let [~(with-meta 'e {:tag 'mmap.posix.SyscallException}) (try ~@body nil (catch mmap.posix.SyscallException e# e#))] ~'e))
 
 (defn- readable-by-all!
   "Makes `f` readable (and a directory enterable) by every user."
@@ -75,8 +77,9 @@
         src (File. dir "Snippet.java")]
     (readable-by-all! dir)
     (copy-classes! classes)
-    (spit src (str "import mmap.*; import java.nio.file.*;\n"
+    (spit src (str "import mmap.*; import mmap.posix.*; import java.nio.file.*;\n"
                    "public class Snippet { public static void main(String[] a) throws Exception {\n" body "\n}}\n"))
     (readable-by-all! src)
-    (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED"] jvm-opts
-                         ["-XX:-CreateCoredumpOnCrash" "-XX:ErrorFile=/dev/null" "-cp" (str classes) (str src)]))))
+    (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED" "-XX:-CreateCoredumpOnCrash"]
+                         (if (some #(str/starts-with? % "-XX:ErrorFile") jvm-opts) [] ["-XX:ErrorFile=/dev/null"])
+                         jvm-opts ["-cp" (str classes) (str src)]))))

@@ -9,7 +9,8 @@
            (java.lang.foreign MemorySegment ValueLayout)
            (java.nio.charset StandardCharsets)
            (java.util.regex Matcher Pattern)
-           (mmap ByteSearch Errno Literals Utf8Lines)))
+           (mmap.internal ByteSearch GrepLines)
+           (mmap.posix Errno)))
 
 (set! *warn-on-reflection* true)
 
@@ -51,7 +52,7 @@
   [^OutputStream out ^Pattern re mp {:keys [flags max-count file-label]}]
   (let [^MemorySegment seg (m/segment mp)
         n (.byteSize seg)
-        lines (Utf8Lines. seg re (Literals/requiredPrefix re true))
+        lines (GrepLines. seg re)
         binary (binary? seg)
         limit (long (or max-count Long/MAX_VALUE))
         show-n (flags :n) show-b (flags :b) only (flags :o) count-only (flags :c)]

@@ -9,17 +9,18 @@
   SIGBUS. Nothing here checks ranges or tracks what is open. For a safe mapping use
   `mmap.core/map-file`.
 
-  Failures throw `mmap.ErrnoException`, whose message names the call, its arguments,
-  the errno name and a hint."
+  Failures throw `mmap.posix.SyscallException` (the parent of the safe layer's
+  mmap.ErrnoException), whose message names the call, its arguments, the errno name and a
+  hint."
   (:refer-clojure :exclude [munmap])
   (:import (java.lang.foreign MemorySegment)
            (java.lang.reflect Field Modifier)
-           (mmap Mman)))
+           (mmap.posix Mman)))
 
 (set! *warn-on-reflection* true)
 
 (defmacro ^:private def-constants
-  "One var per public static final constant of mmap.Mman, named as in C."
+  "One var per public static final constant of mmap.posix.Mman, named as in C."
   []
   `(do ~@(for [^Field f (.getFields Mman)
                :let [m (.getModifiers f)

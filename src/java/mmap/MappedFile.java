@@ -1,40 +1,65 @@
 package mmap;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
+import mmap.internal.Access;
+import mmap.internal.ByteSearch;
+import mmap.posix.Errno;
+import mmap.posix.Mman;
+import mmap.posix.SyscallException;
 
 /**
- * A memory-mapped file, or anonymous memory, with a safe lifetime.
- *
- * <p>The mapping is owned by a shared {@link Arena}: {@link #close()} unmaps it at once, and
- * any access through a segment obtained earlier then throws {@link IllegalStateException}
- * instead of touching unmapped memory, even from other threads. {@link #resize} and
- * {@link #protect} replace the view the same way: segments taken before them die.
- *
- * <p>A read of a page that the file no longer backs (another writer truncated it) raises
- * {@link InternalError} from the JVM rather than killing the process with SIGBUS.
+ * A memory-mapped file, or anonymous memory, that can never crash the JVM.
  *
  * <pre>{@code
  * try (MappedFile m = MappedFile.open(Path.of("data.bin"),
  *         MappedFile.options().mode(MappedFile.Mode.READ_WRITE))) {
- *     MemorySegment s = m.segment();
- *     s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+ *     m.write(0, "hello".getBytes(StandardCharsets.UTF_8));
+ *     long n = m.getLong(8, ByteOrder.LITTLE_ENDIAN);
  *     m.sync();
  * }
  * }</pre>
+ *
+ * <p><b>Lifetime.</b> The mapping is owned by a shared {@link Arena}: {@link #close()} unmaps
+ * it at once, and any access through a segment obtained earlier then throws
+ * {@link IllegalStateException} instead of touching unmapped memory, even from other threads.
+ * {@link #resize} and {@link #protect} replace the view the same way, and retire the old one
+ * before they change the memory, so that no reader is inside it when they do.
+ *
+ * <p><b>Truncation.</b> If another process truncates the file, the pages past its new end are
+ * gone, and touching them raises SIGBUS. Every accessor of this class ({@link #getByte},
+ * {@link #read}, {@link #write}, {@link #indexOf}, the typed getters, and the regex and line
+ * readers built on them) copies bytes with the JDK's bulk copy or masks single loads, and
+ * calls {@link mmap.posix.Faults#deliverPending()} before it uses what it read: the fault
+ * becomes a {@link TruncatedFileException} at that access. {@link #segment()} hands out the raw
+ * {@link MemorySegment} for FFM code; reads through it are as safe as FFM makes them, which for
+ * a truncated file is not always: prefer the accessors.
+ *
+ * <p><b>Errors.</b> The kernel's refusals are {@link ErrnoException}s naming the call, the file,
+ * the errno and a hint. A caller's mistake is an {@link IllegalArgumentException} (or
+ * {@link IndexOutOfBoundsException} for a range), and use after {@link #close()} an
+ * {@link IllegalStateException}.
  */
 public final class MappedFile implements AutoCloseable {
 
     /** How the file is mapped. */
     public enum Mode {
-        /** PROT_READ, MAP_SHARED; the segment is read-only. The default. */
+        /** PROT_READ, MAP_SHARED; the segment is read-only. The default for files. */
         READ_ONLY,
-        /** PROT_READ|PROT_WRITE, MAP_SHARED: writes reach the file. */
+        /** PROT_READ|PROT_WRITE, MAP_SHARED: writes reach the file (and other processes). */
         READ_WRITE,
         /** PROT_READ|PROT_WRITE, MAP_PRIVATE: copy-on-write; writes never reach the file. */
-        PRIVATE
+        PRIVATE;
+
+        /** The keyword Clojure uses for it: {@code "read-only"}, {@code "read-write"} or {@code "private"}. */
+        public String keyword() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
     }
 
     /** Options for {@link #open(Path, Options)} and {@link #anonymous(long, Options)}; setters chain. */
@@ -43,35 +68,61 @@ public final class MappedFile implements AutoCloseable {
         private long offset = 0;
         private long length = -1;
         private boolean populate;
-        private int advice = -1;
+        private Advice advice;
         private boolean lock;
         private boolean hugePages;
         private boolean create;
+        private boolean keepDescriptor = true;
+
+        private Options() {}
 
         /** {@link Mode#READ_ONLY} by default for files, {@link Mode#PRIVATE} for anonymous memory. */
         public Options mode(Mode m) { this.mode = Objects.requireNonNull(m, "mode"); return this; }
-        /** Where the mapping starts in the file: any byte offset, aligned down internally. 0 by default. */
-        public Options offset(long o) { this.offset = o; return this; }
+
+        /** Where the mapping starts in the file: any byte offset (aligned down internally). 0 by default. */
+        public Options offset(long o) {
+            if (o < 0) throw new IllegalArgumentException("offset " + o + " is negative");
+            this.offset = o;
+            return this;
+        }
+
         /** How many bytes to map; by default up to the end of the file. */
-        public Options length(long l) { this.length = l; return this; }
-        /** MAP_POPULATE: fault every page in at once. */
+        public Options length(long l) {
+            if (l < 0) throw new IllegalArgumentException("length " + l + " is negative");
+            this.length = l;
+            return this;
+        }
+
+        /** MAP_POPULATE: fault every page in by the mmap call itself. */
         public Options populate(boolean p) { this.populate = p; return this; }
-        /** An MADV_ value to apply to the whole mapping at once. */
-        public Options advice(int a) { this.advice = a; return this; }
+
+        /** Advice to give the whole mapping at once; null for none. */
+        public Options advice(Advice a) { this.advice = a; return this; }
+
         /** mlock the mapping (limited by RLIMIT_MEMLOCK, see {@code ulimit -l}). */
         public Options lock(boolean l) { this.lock = l; return this; }
+
         /** MAP_HUGETLB for anonymous memory, MADV_HUGEPAGE for files. */
         public Options hugePages(boolean h) { this.hugePages = h; return this; }
-        /** READ_WRITE only: create the file if it is missing. */
+
+        /** READ_WRITE only: create the file (mode 0644) if it is missing. */
         public Options create(boolean c) { this.create = c; return this; }
+
+        /**
+         * Whether to keep the file descriptor open while mapped (the default). Without it the
+         * mapping holds no descriptor, which suits many short-lived read-only mappings, but
+         * {@link #resize} can then only shrink.
+         */
+        public Options keepDescriptor(boolean k) { this.keepDescriptor = k; return this; }
 
         @Override public String toString() {
             return "{mode=" + mode + ", offset=" + offset + ", length=" + (length < 0 ? "to end" : length)
-                    + ", populate=" + populate + ", advice=" + (advice < 0 ? "none" : Mman.adviceName(advice))
+                    + ", populate=" + populate + ", advice=" + (advice == null ? "none" : advice)
                     + ", lock=" + lock + ", hugePages=" + hugePages + ", create=" + create + "}";
         }
     }
 
+    /** New options, all defaults. */
     public static Options options() { return new Options(); }
 
     /** One mmap'd address range; its arena's cleanup unmaps it unless ownership moved on. */
@@ -82,12 +133,13 @@ public final class MappedFile implements AutoCloseable {
 
         Region(long address, long length) { this.address = address; this.length = length; }
 
-        void unmapIfOwned() {
+        synchronized void unmapIfOwned() {
             if (owned && length > 0) {
                 owned = false;
                 try {
                     Mman.munmap(MemorySegment.ofAddress(address), length);
-                } catch (ErrnoException e) {
+                    MapBudget.release();
+                } catch (SyscallException e) {
                     // An arena cleanup cannot throw; munmap of a range we mapped fails only on a bug.
                     System.err.println("mmap: " + e.getMessage());
                 }
@@ -99,11 +151,11 @@ public final class MappedFile implements AutoCloseable {
     private final Mode mode;
     private final long offset;          // the requested file offset of byte 0 of the view
     private final long delta;           // offset minus the page-aligned offset mmap got
-    private final int fd;               // -1 for anonymous memory
+    private volatile int fd;            // -1 for anonymous memory, or once released
     private final int mapFlags;
     private final boolean anonymousMemory;
-    private int prot;
-    private long length;
+    private volatile int prot;
+    private volatile long length;
     private Region region;
     private Arena arena;
     private volatile MemorySegment view;
@@ -120,39 +172,61 @@ public final class MappedFile implements AutoCloseable {
         this.anonymousMemory = anon;
     }
 
+    /** Maps the whole file read-only. */
     public static MappedFile open(Path path) throws ErrnoException {
         return open(path, options());
     }
 
-    /** Maps {@code path} as {@code opts} say. The file is opened, checked, mapped, and its descriptor kept for resize. */
+    /**
+     * Maps {@code path} as {@code opts} say. If anything fails, the file is left as it was:
+     * a file this call created is removed again, and one it grew is cut back to its size.
+     */
     public static MappedFile open(Path path, Options opts) throws ErrnoException {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(opts, "options");
         String file = path.toString();
-        checkRange(file, opts);
         Mode mode = opts.mode == null ? Mode.READ_ONLY : opts.mode;
         if (opts.create && mode != Mode.READ_WRITE)
             throw new IllegalArgumentException("create applies only to READ_WRITE mappings, not " + mode + ": " + file);
+        if (opts.length >= 0 && opts.offset > Long.MAX_VALUE - opts.length)
+            throw new IllegalArgumentException("offset " + opts.offset + " + length " + opts.length + " overflows: " + file);
+        if (!opts.keepDescriptor && mode == Mode.READ_WRITE)
+            throw new IllegalArgumentException("a READ_WRITE mapping keeps its descriptor (to grow the file): " + file);
         int access = mode == Mode.READ_WRITE ? Mman.O_RDWR : Mman.O_RDONLY;
         // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-        int flags = access | Mman.O_CLOEXEC | Mman.O_NONBLOCK | (opts.create ? Mman.O_CREAT : 0);
-        int fd = Mman.open(file, flags, 0644);
+        int flags = access | Mman.O_CLOEXEC | Mman.O_NONBLOCK;
+        boolean created = false;
+        int opened;
         try {
-            Mman.Stat st = Mman.fstat(fd);
+            opened = Mman.open(file, flags, 0644);
+        } catch (SyscallException e) {
+            if (!(opts.create && e.errno() == Errno.value("ENOENT"))) throw ErrnoException.from(e, file, null);
+            try {
+                opened = Mman.open(file, flags | Mman.O_CREAT | Mman.O_EXCL, 0644);
+                created = true;
+            } catch (SyscallException again) {
+                throw ErrnoException.from(again, file, null);
+            }
+        }
+        final int fd = opened;
+        long grownFrom = -1;
+        try {
+            Mman.Stat st = wrap(file, () -> Mman.fstat(fd));
             if (st.isDirectory())
-                throw new ErrnoException("open", "", Errno.value("EISDIR"), file, ErrnoException.hintFor("open", Errno.value("EISDIR")));
-            long fsType = Mman.fstatfsType(fd);
+                throw new ErrnoException("open", "", Errno.value("EISDIR"), file, "that path is a directory; map a regular file");
+            long fsType = wrap(file, () -> Mman.fstatfsType(fd));
             if (!st.isRegular() || fsType == Mman.PROC_SUPER_MAGIC || fsType == Mman.SYSFS_MAGIC)
                 throw unmappable(file, fd, st, fsType);
             long size = st.size();
             if (opts.offset > size)
-                throw rangeError(file, "offset " + opts.offset + " is past the end of the file (" + size + " bytes)");
+                throw new IllegalArgumentException("offset " + opts.offset + " is past the end of " + file + " (" + size + " bytes)");
             long length = opts.length < 0 ? size - opts.offset : opts.length;
             if (opts.offset + length > size) {
                 if (mode != Mode.READ_WRITE)
-                    throw rangeError(file, "offset " + opts.offset + " + length " + length + " is past the end of the file ("
-                            + size + " bytes); a " + mode + " mapping cannot extend a file: map it READ_WRITE (:read-write) to grow it");
-                wrapPath(file, () -> Mman.ftruncate(fd, opts.offset + length));
+                    throw new IllegalArgumentException("offset " + opts.offset + " + length " + length + " is past the end of "
+                            + file + " (" + size + " bytes); a " + mode + " mapping cannot extend a file: map it READ_WRITE to grow it");
+                wrap(file, () -> { Mman.ftruncate(fd, opts.offset + length); return null; });
+                grownFrom = size;
             }
             int prot = mode == Mode.READ_ONLY ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
             int mapFlags = (mode == Mode.PRIVATE ? Mman.MAP_PRIVATE : Mman.MAP_SHARED)
@@ -160,20 +234,43 @@ public final class MappedFile implements AutoCloseable {
             long delta = opts.offset % Mman.pageSize();
             MappedFile m = new MappedFile(file, mode, opts.offset, delta, fd, mapFlags, prot, false);
             m.mapInitial(length, opts);
+            if (!opts.keepDescriptor) m.releaseDescriptor();
             return m;
         } catch (ErrnoException | RuntimeException e) {
-            closeQuietly(fd);
+            undoOpen(file, fd, created, grownFrom, e);
             throw e;
         }
     }
 
-    /** Anonymous memory of {@code length} bytes, zero-filled. Mode PRIVATE (the default) or READ_WRITE (shared with children). */
+    /** Puts the file back as it was before a failed open, and closes its descriptor. */
+    private static void undoOpen(String file, int fd, boolean created, long grownFrom, Exception failure) {
+        try {
+            if (created) Mman.unlink(file);
+            else if (grownFrom >= 0) Mman.ftruncate(fd, grownFrom);
+        } catch (SyscallException e) {
+            failure.addSuppressed(ErrnoException.from(e, file, "the file could not be put back as it was"));
+        }
+        closeQuietly(fd);
+    }
+
+    /** Anonymous memory of {@code length} bytes, zero-filled, private to this process. */
+    public static MappedFile anonymous(long length) throws ErrnoException {
+        return anonymous(length, options());
+    }
+
+    /**
+     * Anonymous memory of {@code length} bytes, zero-filled: mode PRIVATE (the default) or
+     * READ_WRITE (MAP_SHARED: shared with child processes).
+     */
     public static MappedFile anonymous(long length, Options opts) throws ErrnoException {
         Objects.requireNonNull(opts, "options");
-        if (length < 0) throw rangeError(null, "length " + length + " is negative");
+        if (length < 0) throw new IllegalArgumentException("length " + length + " is negative");
+        if (opts.offset != 0 || opts.length >= 0 || opts.create)
+            throw new IllegalArgumentException("anonymous memory takes no offset, length or create option: " + opts);
         Mode mode = opts.mode == null ? Mode.PRIVATE : opts.mode;
+        if (mode == Mode.READ_ONLY) throw new IllegalArgumentException("anonymous memory is PRIVATE or READ_WRITE, not READ_ONLY");
         int kind = mode == Mode.READ_WRITE ? Mman.MAP_SHARED : Mman.MAP_PRIVATE;
-        int prot = mode == Mode.READ_ONLY ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
+        int prot = Mman.PROT_READ | Mman.PROT_WRITE;
         int flags = kind | Mman.MAP_ANONYMOUS | (opts.populate ? Mman.MAP_POPULATE : 0) | (opts.hugePages ? Mman.MAP_HUGETLB : 0);
         MappedFile m = new MappedFile(null, mode, 0, 0, -1, flags, prot, true);
         m.mapInitial(length, opts);
@@ -187,15 +284,26 @@ public final class MappedFile implements AutoCloseable {
             install(new Region(0, 0));
             return;
         }
-        MemorySegment base = wrapPath(path, () -> Mman.mmap(MemorySegment.NULL, delta + length, prot, mapFlags, fd, offset - delta));
-        install(new Region(base.address(), delta + length));
+        install(mapRegion(delta + length));
         try {
             if (opts.hugePages && !anonymousMemory) madviseAll(Mman.MADV_HUGEPAGE);
-            if (opts.advice >= 0) madviseAll(opts.advice);
+            if (opts.advice != null) madviseAll(opts.advice.value());
             if (opts.lock) lock();
         } catch (ErrnoException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private Region mapRegion(long bytes) throws ErrnoException {
+        String args = "len=" + bytes + ", prot=" + Mman.protNames(prot) + ", flags=" + Mman.mapFlagNames(mapFlags);
+        MapBudget.reserve("mmap", args, path);
+        try {
+            MemorySegment base = Mman.mmap(MemorySegment.NULL, bytes, prot, mapFlags, fd, offset - delta);
+            return new Region(base.address(), bytes);
+        } catch (SyscallException e) {
+            MapBudget.release();
+            throw ErrnoException.from(e, path, null);
         }
     }
 
@@ -210,154 +318,440 @@ public final class MappedFile implements AutoCloseable {
         this.view = (prot & Mman.PROT_WRITE) == 0 ? v.asReadOnly() : v;
     }
 
-    /** Closes the current view's arena without unmapping, so that the region can be remapped. */
-    private void retireView() {
+    /**
+     * Closes the current view's arena without unmapping, so that the memory can be changed.
+     * Closing a shared arena waits until no thread is inside an access of it; it fails (and
+     * nothing changes) while a native call holds the segment, which is reported as such.
+     */
+    private void retireView(String why) {
         region.owned = false;
-        arena.close();
+        try {
+            arena.close();
+        } catch (IllegalStateException e) {
+            region.owned = true;
+            throw new IllegalStateException("cannot " + why + " the mapping of " + describe()
+                    + " while a native call is using its segment (" + e.getMessage() + "); try again when that call has returned", e);
+        }
+    }
+
+    /** Closes the file descriptor; the mapping stays valid. */
+    private void releaseDescriptor() {
+        int f = fd;
+        fd = -1;
+        if (f >= 0) closeQuietly(f);
     }
 
     // ---- access ----
 
     /**
-     * The mapped bytes, exactly {@link #size()} of them. Read-only unless the mapping is writable;
-     * dead (every access throws IllegalStateException) after {@link #close}, {@link #resize} or {@link #protect}.
+     * The mapped bytes, exactly {@link #size()} of them, for FFM code: read-only unless the
+     * mapping is writable; dead (every access throws IllegalStateException) after
+     * {@link #close}, {@link #resize} or {@link #protect}. See the class comment on truncation.
      */
     public MemorySegment segment() {
-        MemorySegment v = view;
-        if (closed) throw new IllegalStateException("the mapping of " + describe() + " is closed");
-        if ((prot & Mman.PROT_READ) == 0 && length > 0)
-            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(prot)
-                    + "; protect it with PROT_READ before reading");
-        return v;
+        return readable();
     }
 
     /** A part of {@link #segment()}; it shares the mapping's lifetime. */
     public MemorySegment slice(long from, long len) {
         checkSubRange(from, len);
-        return segment().asSlice(from, len);
+        return readable().asSlice(from, len);
     }
 
+    private MemorySegment readable() {
+        MemorySegment v = view;
+        if (closed) throw closedError();
+        if ((prot & Mman.PROT_READ) == 0 && length > 0)
+            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(prot)
+                    + "; protect it with READ before reading");
+        return v;
+    }
+
+    private MemorySegment writable() {
+        MemorySegment v = view;
+        if (closed) throw closedError();
+        if (mode == Mode.READ_ONLY)
+            throw new UnsupportedOperationException("the mapping of " + describe() + " is READ_ONLY; map the file READ_WRITE or PRIVATE to write to it");
+        if ((prot & Mman.PROT_WRITE) == 0)
+            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(prot)
+                    + "; protect it with WRITE before writing");
+        return v;
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("the mapping of " + describe() + " is closed");
+    }
+
+    /** The byte at {@code offset}. */
+    public byte getByte(long offset) {
+        MemorySegment v = readable();
+        checkSubRange(offset, 1);
+        try {
+            return Access.getByte(v, offset);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 1);
+        }
+    }
+
+    /** The 16 bits at {@code offset} in {@code order}; any offset, aligned or not. */
+    public short getShort(long offset, ByteOrder order) {
+        MemorySegment v = readable();
+        checkSubRange(offset, 2);
+        try {
+            return Access.getShort(v, offset, order == ByteOrder.BIG_ENDIAN);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 2);
+        }
+    }
+
+    /** The 32 bits at {@code offset} in {@code order}; any offset, aligned or not. */
+    public int getInt(long offset, ByteOrder order) {
+        MemorySegment v = readable();
+        checkSubRange(offset, 4);
+        try {
+            return Access.getInt(v, offset, order == ByteOrder.BIG_ENDIAN);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 4);
+        }
+    }
+
+    /** The 64 bits at {@code offset} in {@code order}; any offset, aligned or not. */
+    public long getLong(long offset, ByteOrder order) {
+        MemorySegment v = readable();
+        checkSubRange(offset, 8);
+        try {
+            return Access.getLong(v, offset, order == ByteOrder.BIG_ENDIAN);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 8);
+        }
+    }
+
+    /** The IEEE 754 single at {@code offset} in {@code order}. */
+    public float getFloat(long offset, ByteOrder order) {
+        return Float.intBitsToFloat(getInt(offset, order));
+    }
+
+    /** The IEEE 754 double at {@code offset} in {@code order}. */
+    public double getDouble(long offset, ByteOrder order) {
+        return Double.longBitsToDouble(getLong(offset, order));
+    }
+
+    /** Writes one byte at {@code offset}. */
+    public void putByte(long offset, byte value) {
+        MemorySegment v = writable();
+        checkSubRange(offset, 1);
+        try {
+            Access.putByte(v, offset, value);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 1);
+        }
+    }
+
+    /** Writes 16 bits at {@code offset} in {@code order}. */
+    public void putShort(long offset, short value, ByteOrder order) {
+        MemorySegment v = writable();
+        checkSubRange(offset, 2);
+        try {
+            Access.putShort(v, offset, value, order == ByteOrder.BIG_ENDIAN);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 2);
+        }
+    }
+
+    /** Writes 32 bits at {@code offset} in {@code order}. */
+    public void putInt(long offset, int value, ByteOrder order) {
+        MemorySegment v = writable();
+        checkSubRange(offset, 4);
+        try {
+            Access.putInt(v, offset, value, order == ByteOrder.BIG_ENDIAN);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 4);
+        }
+    }
+
+    /** Writes 64 bits at {@code offset} in {@code order}. */
+    public void putLong(long offset, long value, ByteOrder order) {
+        MemorySegment v = writable();
+        checkSubRange(offset, 8);
+        try {
+            Access.putLong(v, offset, value, order == ByteOrder.BIG_ENDIAN);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 8);
+        }
+    }
+
+    /** Writes an IEEE 754 single at {@code offset} in {@code order}. */
+    public void putFloat(long offset, float value, ByteOrder order) {
+        putInt(offset, Float.floatToRawIntBits(value), order);
+    }
+
+    /** Writes an IEEE 754 double at {@code offset} in {@code order}. */
+    public void putDouble(long offset, double value, ByteOrder order) {
+        putLong(offset, Double.doubleToRawLongBits(value), order);
+    }
+
+    /** Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
+    public void read(long offset, byte[] dst, int dstOffset, int len) {
+        Objects.checkFromIndexSize(dstOffset, len, dst.length);
+        MemorySegment v = readable();
+        checkSubRange(offset, len);
+        try {
+            Access.copy(v, offset, dst, dstOffset, len);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, len);
+        }
+    }
+
+    /** Copies {@code len} bytes from {@code offset} into a new array (at most 2 GiB at a time). */
+    public byte[] bytes(long offset, long len) {
+        checkSubRange(offset, len);
+        if (len > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(len + " bytes do not fit in one Java array (2 GiB at most): copy them in parts");
+        byte[] b = new byte[(int) len];
+        read(offset, b, 0, (int) len);
+        return b;
+    }
+
+    /** Copies {@code len} bytes of {@code src} from {@code srcOffset} into the mapping at {@code offset}. */
+    public void write(long offset, byte[] src, int srcOffset, int len) {
+        Objects.checkFromIndexSize(srcOffset, len, src.length);
+        MemorySegment v = writable();
+        checkSubRange(offset, len);
+        try {
+            Access.copy(src, srcOffset, v, offset, len);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, len);
+        }
+    }
+
+    /** Writes all of {@code src} at {@code offset}. */
+    public void write(long offset, byte[] src) {
+        write(offset, src, 0, src.length);
+    }
+
+    /** The offset of the first occurrence of {@code needle} in [{@code from}, {@code to}), or -1. */
+    public long indexOf(byte[] needle, long from, long to) {
+        Objects.requireNonNull(needle, "needle");
+        MemorySegment v = readable();
+        if (from < 0 || to > length || from > to)
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") is outside the mapping of " + describe()
+                    + " (" + length + " bytes)");
+        try {
+            return ByteSearch.indexOf(v, from, to, needle);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, from, to - from);
+        }
+    }
+
+    /** The offset of the first occurrence of {@code needle} at or after {@code from}, or -1. */
+    public long indexOf(byte[] needle, long from) {
+        return indexOf(needle, Math.max(0, Math.min(from, length)), length);
+    }
+
+    /**
+     * What an exception thrown while this mapping was read (through its segment, or by code
+     * that reads it, such as a regex scan) means: the JVM's {@link InternalError} for a fault
+     * becomes a {@link TruncatedFileException}, a dead segment's {@link IllegalStateException}
+     * one that names the file and says why; anything else is returned as it is.
+     */
+    public RuntimeException explain(Throwable t) {
+        if (t instanceof TruncatedFileException tf) return tf;
+        if (t instanceof InternalError || t instanceof IllegalStateException) return accessFailure(t, 0, length);
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    /**
+     * What a failed access means for the caller: the JVM's signal that the file was truncated,
+     * or a mapping closed (or replaced by resize or protect) while the access ran.
+     */
+    RuntimeException accessFailure(Throwable t, long at, long len) {
+        if (t instanceof InternalError) return new TruncatedFileException(describe(), at, len, currentFileSize(), t);
+        if (t.getMessage() != null && t.getMessage().startsWith("the mapping of ")) return (RuntimeException) t;
+        if (closed) return new IllegalStateException("the mapping of " + describe() + " is closed", t);
+        if (t instanceof IllegalStateException ise)
+            return new IllegalStateException("the mapping of " + describe() + " was resized or protected while it was being read ("
+                    + ise.getMessage() + "); read it again", t);
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    }
+
+    /** The file's size now, or -1 when it cannot be read. */
+    private long currentFileSize() {
+        if (path == null) return -1;
+        int f = fd;
+        try {
+            if (f >= 0) return Mman.fstat(f).size();
+            return Files.size(Path.of(path));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The length in bytes. */
     public long size() { return length; }
 
     /** The file, or null for anonymous memory. */
     public Path path() { return path == null ? null : Path.of(path); }
 
+    /** How the memory is mapped. */
     public Mode mode() { return mode; }
 
     /** The file offset of byte 0. */
     public long offset() { return offset; }
 
+    /** False once {@link #close()} has run. */
     public boolean isOpen() { return !closed; }
 
-    /** The current PROT_ bits. */
-    public int protection() { return prot; }
+    /** The access the memory allows now. */
+    public Set<Protection> protection() {
+        EnumSet<Protection> s = EnumSet.noneOf(Protection.class);
+        for (Protection p : Protection.values()) if ((prot & p.bits()) != 0) s.add(p);
+        return s;
+    }
 
-    /** The address of byte 0, for /proc/self/maps and native code. 0 for an empty mapping. */
+    /** The address of byte 0, for /proc/self/maps and native code; 0 for an empty mapping. */
     public long address() { return region.length == 0 ? 0 : region.address + delta; }
 
     // ---- kernel calls on the mapping ----
 
     /** msync(MS_SYNC) of the whole mapping: written bytes are in the file when this returns. */
-    public void sync() throws ErrnoException { sync(0, length, false); }
+    public void sync() throws ErrnoException { sync(0, length); }
 
-    /** msync of a range of the view; {@code async} uses MS_ASYNC (schedule) instead of MS_SYNC (wait). */
-    public synchronized void sync(long from, long len, boolean async) throws ErrnoException {
+    /** msync(MS_ASYNC) of the whole mapping: the write-back is scheduled, not waited for. */
+    public void syncAsync() throws ErrnoException { syncAsync(0, length); }
+
+    /** msync(MS_SYNC) of {@code len} bytes from {@code from} (widened to whole pages). */
+    public void sync(long from, long len) throws ErrnoException { msync(from, len, Mman.MS_SYNC); }
+
+    /** msync(MS_ASYNC) of {@code len} bytes from {@code from} (widened to whole pages). */
+    public void syncAsync(long from, long len) throws ErrnoException { msync(from, len, Mman.MS_ASYNC); }
+
+    private synchronized void msync(long from, long len, int flags) throws ErrnoException {
         checkOpen();
         checkSubRange(from, len);
         if (len == 0) return;
         long[] r = pageRange(from, len);
-        wrapPath(path, () -> Mman.msync(MemorySegment.ofAddress(r[0]), r[1], async ? Mman.MS_ASYNC : Mman.MS_SYNC));
+        wrap(path, () -> { Mman.msync(MemorySegment.ofAddress(r[0]), r[1], flags); return null; });
     }
 
     /** madvise of the whole mapping. */
-    public void advise(int advice) throws ErrnoException { advise(advice, 0, length); }
+    public void advise(Advice advice) throws ErrnoException { advise(advice, 0, length); }
 
-    /** madvise of a range of the view (widened to whole pages). MADV_HWPOISON and MADV_SOFT_OFFLINE are refused. */
-    public synchronized void advise(int advice, long from, long len) throws ErrnoException {
+    /** madvise of {@code len} bytes from {@code from} (widened to whole pages). */
+    public synchronized void advise(Advice advice, long from, long len) throws ErrnoException {
+        Objects.requireNonNull(advice, "advice");
         checkOpen();
         checkSubRange(from, len);
-        if (advice == Mman.MADV_HWPOISON || advice == Mman.MADV_SOFT_OFFLINE)
-            throw new IllegalArgumentException(Mman.adviceName(advice) + " would make the memory fault on access; "
-                    + "use mmap.Mman directly if that is really wanted");
         if (len == 0) return;
         long[] r = pageRange(from, len);
-        wrapPath(path, () -> Mman.madvise(MemorySegment.ofAddress(r[0]), r[1], advice));
+        wrap(path, () -> { Mman.madvise(MemorySegment.ofAddress(r[0]), r[1], advice.value()); return null; });
     }
 
     private void madviseAll(int advice) throws ErrnoException {
-        if (length > 0) wrapPath(path, () -> Mman.madvise(MemorySegment.ofAddress(region.address), region.length, advice));
+        if (length > 0) wrap(path, () -> { Mman.madvise(MemorySegment.ofAddress(region.address), region.length, advice); return null; });
     }
 
     /**
-     * mprotect of the whole mapping to {@code newProt} (PROT_ bits). Earlier segments die; the new one
-     * is read-only without PROT_WRITE, and {@link #segment()} refuses to hand one out without PROT_READ,
-     * so that a protected page is never touched from Java.
+     * mprotect of the whole mapping to {@code access} (the empty set is PROT_NONE). The current
+     * view is retired first, so no thread is reading or writing the memory when its protection
+     * changes; segments taken earlier die. Without {@link Protection#READ} every read is refused
+     * rather than allowed to fault, and without {@link Protection#WRITE} every write.
      */
-    public synchronized MappedFile protect(int newProt) throws ErrnoException {
+    public synchronized MappedFile protect(Set<Protection> access) throws ErrnoException {
+        Objects.requireNonNull(access, "access");
         checkOpen();
-        if ((newProt & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0)
-            throw new IllegalArgumentException("protect takes PROT_READ, PROT_WRITE, PROT_EXEC or PROT_NONE, not " + Mman.protNames(newProt));
-        if (length > 0) wrapPath(path, () -> Mman.mprotect(MemorySegment.ofAddress(region.address), region.length, newProt));
+        int newProt = Protection.bitsOf(access);
+        if (length == 0) { prot = newProt; return this; }
         Region r = region;
-        retireView();
-        prot = newProt;
-        install(new Region(r.address, r.length));
+        retireView("protect");
+        try {
+            wrap(path, () -> { Mman.mprotect(MemorySegment.ofAddress(r.address), r.length, newProt); return null; });
+            prot = newProt;
+        } finally {
+            install(new Region(r.address, r.length));
+        }
         return this;
     }
 
-    /** mlock of the whole mapping; fails with a hint about {@code ulimit -l} beyond RLIMIT_MEMLOCK. */
-    public synchronized void lock() throws ErrnoException {
+    /** mlock of the whole mapping; beyond RLIMIT_MEMLOCK it fails with a hint about {@code ulimit -l}. */
+    public void lock() throws ErrnoException { lock(0, length); }
+
+    /** mlock of {@code len} bytes from {@code from} (widened to whole pages). */
+    public synchronized void lock(long from, long len) throws ErrnoException {
         checkOpen();
-        if (length > 0) wrapPath(path, () -> Mman.mlock(MemorySegment.ofAddress(region.address), region.length));
+        checkSubRange(from, len);
+        if (len == 0) return;
+        long[] r = pageRange(from, len);
+        wrap(path, () -> { Mman.mlock(MemorySegment.ofAddress(r[0]), r[1]); return null; });
     }
 
-    public synchronized void unlock() throws ErrnoException {
+    /** munlock of the whole mapping. */
+    public void unlock() throws ErrnoException { unlock(0, length); }
+
+    /** munlock of {@code len} bytes from {@code from} (widened to whole pages). */
+    public synchronized void unlock(long from, long len) throws ErrnoException {
         checkOpen();
-        if (length > 0) wrapPath(path, () -> Mman.munlock(MemorySegment.ofAddress(region.address), region.length));
+        checkSubRange(from, len);
+        if (len == 0) return;
+        long[] r = pageRange(from, len);
+        wrap(path, () -> { Mman.munlock(MemorySegment.ofAddress(r[0]), r[1]); return null; });
     }
 
-    /** mincore: one byte per page of the view (from its first page), 1 where the page is resident. */
-    public synchronized byte[] residency() throws ErrnoException {
+    /** mincore of the whole mapping: one byte per page, 1 where the page is resident. */
+    public byte[] residency() throws ErrnoException { return residency(0, length); }
+
+    /** mincore of the pages that hold {@code len} bytes from {@code from}: 1 where a page is resident. */
+    public synchronized byte[] residency(long from, long len) throws ErrnoException {
         checkOpen();
-        if (length == 0) return new byte[0];
-        byte[] v = wrapPath(path, () -> Mman.mincore(MemorySegment.ofAddress(region.address), region.length));
+        checkSubRange(from, len);
+        if (len == 0) return new byte[0];
+        long[] r = pageRange(from, len);
+        byte[] v = wrap(path, () -> Mman.mincore(MemorySegment.ofAddress(r[0]), r[1]));
         for (int i = 0; i < v.length; i++) v[i] &= 1;
         return v;
     }
 
-    /** How many of the view's pages are resident. */
+    /** How many of the mapping's pages are resident. */
     public long residentPages() throws ErrnoException {
         long n = 0;
         for (byte b : residency()) n += b;
         return n;
     }
 
-    /** How many pages the view spans. */
+    /** How many pages the mapping spans. */
     public long pageCount() {
         return length == 0 ? 0 : (delta + length + Mman.pageSize() - 1) / Mman.pageSize();
     }
 
     /**
      * Changes the mapping's length with mremap (MREMAP_MAYMOVE) and returns this mapping, whose
-     * {@link #segment()} is the new view. A READ_WRITE file grows to hold it (the file is never shrunk);
-     * other file mappings cannot extend past the end of the file. Earlier segments die.
+     * {@link #segment()} is the new view. A READ_WRITE file grows to hold it (it is never
+     * shrunk); other file mappings cannot extend past the end of the file. Earlier segments die.
      */
     public synchronized MappedFile resize(long newLength) throws ErrnoException {
         checkOpen();
-        if (newLength < 0) throw rangeError(path, "new length " + newLength + " is negative");
+        if (newLength < 0) throw new IllegalArgumentException("new length " + newLength + " is negative");
         if (newLength == length) return this;
         if (!anonymousMemory) {
-            long size = wrapPath(path, () -> Mman.fstat(fd)).size();
-            if (offset + newLength > size) {
-                if (mode != Mode.READ_WRITE)
-                    throw rangeError(path, "cannot resize a " + mode + " mapping to " + newLength + " bytes: the file has "
-                            + size + " bytes from offset " + offset + "; map it READ_WRITE to grow the file");
-                wrapPath(path, () -> Mman.ftruncate(fd, offset + newLength));
+            int f = fd;
+            if (f < 0 && newLength > length)
+                throw new IllegalStateException("the mapping of " + describe() + " was opened without keeping its descriptor,"
+                        + " so it can only shrink");
+            if (f >= 0) {
+                long size = wrap(path, () -> Mman.fstat(f)).size();
+                if (offset + newLength > size) {
+                    if (mode != Mode.READ_WRITE)
+                        throw new IllegalArgumentException("cannot resize the " + mode + " mapping of " + describe() + " to "
+                                + newLength + " bytes: the file has " + size + " bytes from offset " + offset
+                                + "; map it READ_WRITE to grow the file");
+                    wrap(path, () -> { Mman.ftruncate(f, offset + newLength); return null; });
+                }
             }
         }
         Region old = region;
         if (newLength == 0) {
-            retireView();
+            retireView("resize");
             old.owned = true;
             old.unmapIfOwned();
             length = 0;
@@ -365,17 +759,17 @@ public final class MappedFile implements AutoCloseable {
             return this;
         }
         if (old.length == 0) {
-            retireView();
+            Region fresh = mapRegion(delta + newLength);
+            retireView("resize");
             length = newLength;
-            MemorySegment base = wrapPath(path, () -> Mman.mmap(MemorySegment.NULL, delta + newLength, prot, mapFlags, fd, offset - delta));
-            install(new Region(base.address(), delta + newLength));
+            install(fresh);
             return this;
         }
         // Retire the old view first: no reader may touch the old address once mremap may have moved it.
-        retireView();
+        retireView("resize");
         MemorySegment moved;
         try {
-            moved = wrapPath(path, () -> Mman.mremap(MemorySegment.ofAddress(old.address), old.length, delta + newLength, Mman.MREMAP_MAYMOVE));
+            moved = wrap(path, () -> Mman.mremap(MemorySegment.ofAddress(old.address), old.length, delta + newLength, Mman.MREMAP_MAYMOVE));
         } catch (ErrnoException e) {
             install(new Region(old.address, old.length));
             throw e;
@@ -385,13 +779,22 @@ public final class MappedFile implements AutoCloseable {
         return this;
     }
 
-    /** Unmaps and closes the file. Idempotent; segments taken earlier throw on access from then on. */
+    /**
+     * Unmaps and closes the file. Idempotent; segments taken earlier throw on access from then
+     * on. While a native call holds the segment the mapping cannot be unmapped: this then
+     * throws {@link IllegalStateException} and the mapping stays open, to be closed again later.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
+        try {
+            arena.close();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("cannot close the mapping of " + describe()
+                    + " while a native call is using its segment (" + e.getMessage() + "); close it again when that call has returned", e);
+        }
         closed = true;
-        arena.close();
-        if (fd >= 0) closeQuietly(fd);
+        releaseDescriptor();
     }
 
     @Override
@@ -399,7 +802,8 @@ public final class MappedFile implements AutoCloseable {
         return "#mmap/MappedFile{" + describe() + ", size=" + length + ", mode=" + mode + (closed ? ", closed" : ", open") + "}";
     }
 
-    private String describe() {
+    /** The file's path, or "anonymous memory". */
+    String describe() {
         return path == null ? "anonymous memory" : path;
     }
 
@@ -407,24 +811,15 @@ public final class MappedFile implements AutoCloseable {
 
     @FunctionalInterface
     private interface NativeAction<T> {
-        T run() throws ErrnoException;
+        T run() throws SyscallException;
     }
 
-    @FunctionalInterface
-    private interface NativeVoid {
-        void run() throws ErrnoException;
-    }
-
-    private static <T> T wrapPath(String file, NativeAction<T> action) throws ErrnoException {
+    private static <T> T wrap(String file, NativeAction<T> action) throws ErrnoException {
         try {
             return action.run();
-        } catch (ErrnoException e) {
-            throw file == null || e.path() != null ? e : e.withPath(file);
+        } catch (SyscallException e) {
+            throw ErrnoException.from(e, file, null);
         }
-    }
-
-    private static void wrapPath(String file, NativeVoid action) throws ErrnoException {
-        wrapPath(file, () -> { action.run(); return null; });
     }
 
     /** [page-aligned address, length] covering {@code len} bytes from view offset {@code from}. */
@@ -436,25 +831,13 @@ public final class MappedFile implements AutoCloseable {
     }
 
     private void checkOpen() {
-        if (closed) throw new IllegalStateException("the mapping of " + describe() + " is closed");
+        if (closed) throw closedError();
     }
 
-    private void checkSubRange(long from, long len) {
+    void checkSubRange(long from, long len) {
         if (from < 0 || len < 0 || from > length - len)
             throw new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + len + ") is outside the mapping of "
                     + describe() + " (" + length + " bytes)");
-    }
-
-    private static void checkRange(String file, Options opts) throws ErrnoException {
-        if (opts.offset < 0) throw rangeError(file, "offset " + opts.offset + " is negative");
-        if (opts.length < -1) throw rangeError(file, "length " + opts.length + " is negative");
-        if (opts.length >= 0 && opts.offset > Long.MAX_VALUE - opts.length)
-            throw rangeError(file, "offset + length overflows");
-    }
-
-    private static ErrnoException rangeError(String file, String what) {
-        int einval = Errno.value("EINVAL");
-        return new ErrnoException("mmap", what, einval, file, "choose an offset and length inside the file");
     }
 
     /** The kernel's own refusal to map a non-regular file, or ENODEV if it would map it anyway. */
@@ -465,7 +848,7 @@ public final class MappedFile implements AutoCloseable {
             MemorySegment probe = Mman.mmap(MemorySegment.NULL, Mman.pageSize(), Mman.PROT_READ, Mman.MAP_SHARED, fd, 0);
             Mman.munmap(probe, Mman.pageSize());
             errno = Errno.value("ENODEV");
-        } catch (ErrnoException e) {
+        } catch (SyscallException e) {
             errno = e.errno();
         }
         return new ErrnoException("mmap", "fd=" + fd + ", " + what + " (size " + st.size() + " as fstat says)", errno, file,
@@ -475,9 +858,8 @@ public final class MappedFile implements AutoCloseable {
     private static void closeQuietly(int fd) {
         try {
             Mman.close(fd);
-        } catch (ErrnoException ignored) {
+        } catch (SyscallException ignored) {
             // Nothing useful can be done about a failed close of a descriptor we opened.
         }
     }
-
 }

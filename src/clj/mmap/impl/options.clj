@@ -1,61 +1,73 @@
 (ns mmap.impl.options
-  "Keyword options, validated: an unknown key or value is an error that lists the allowed ones."
+  "Keyword options, validated: an unknown key or value is an error that lists the allowed
+  ones. The keyword tables come from the Java enums, so the two APIs cannot drift."
   (:require [clojure.string :as str])
-  (:import (mmap Mman)))
+  (:import (mmap Advice MappedFile$Mode Protection)))
 
 (set! *warn-on-reflection* true)
 
 (def advice
-  "Every MADV_ value by keyword."
-  {:normal Mman/MADV_NORMAL :random Mman/MADV_RANDOM :sequential Mman/MADV_SEQUENTIAL
-   :will-need Mman/MADV_WILLNEED :dont-need Mman/MADV_DONTNEED :free Mman/MADV_FREE
-   :remove Mman/MADV_REMOVE :dont-fork Mman/MADV_DONTFORK :do-fork Mman/MADV_DOFORK
-   :mergeable Mman/MADV_MERGEABLE :unmergeable Mman/MADV_UNMERGEABLE
-   :huge-page Mman/MADV_HUGEPAGE :no-huge-page Mman/MADV_NOHUGEPAGE
-   :dont-dump Mman/MADV_DONTDUMP :do-dump Mman/MADV_DODUMP
-   :wipe-on-fork Mman/MADV_WIPEONFORK :keep-on-fork Mman/MADV_KEEPONFORK
-   :cold Mman/MADV_COLD :page-out Mman/MADV_PAGEOUT
-   :populate-read Mman/MADV_POPULATE_READ :populate-write Mman/MADV_POPULATE_WRITE
-   :dont-need-locked Mman/MADV_DONTNEED_LOCKED :collapse Mman/MADV_COLLAPSE
-   :hw-poison Mman/MADV_HWPOISON :soft-offline Mman/MADV_SOFT_OFFLINE})
+  "Every mmap.Advice by keyword: :will-need for WILL_NEED, and so on."
+  (into {} (map (fn [^Advice a] [(keyword (.keyword a)) a])) (Advice/values)))
 
-(def protection {:read Mman/PROT_READ :write Mman/PROT_WRITE :exec Mman/PROT_EXEC :none Mman/PROT_NONE})
+(def protection
+  "Every mmap.Protection by keyword, and :none for the empty set."
+  (into {:none nil} (map (fn [^Protection p] [(keyword (.keyword p)) p])) (Protection/values)))
 
-(def modes #{:read-only :read-write :private})
+(def modes
+  "Every mmap.MappedFile$Mode by keyword."
+  (into {} (map (fn [^MappedFile$Mode m] [(keyword (.keyword m)) m])) (MappedFile$Mode/values)))
 
 (defn- describe-allowed [allowed]
-  (if (set? allowed) (str/join ", " (sort allowed)) (str allowed)))
+  (cond (map? allowed) (str/join ", " (sort (keys allowed)))
+        (set? allowed) (str/join ", " (sort allowed))
+        :else (str allowed)))
 
-(defn- fail [fn-name k v allowed]
-  (throw (ex-info (str fn-name ": " (pr-str v) " is not a valid value for " k "; allowed: " (describe-allowed allowed))
-                  {:option k :value v :allowed allowed})))
+(defn invalid
+  "An ex-info for a caller's mistake: `(invalid fn-name msg data)`."
+  [fn-name msg data]
+  (ex-info (str fn-name ": " msg) (merge {:mmap/error :invalid-argument :mmap/fn fn-name} data)))
 
 (defn validate
-  "Checks `opts` against `spec`, a map of key -> [allowed-description pred]; nil values
-  mean the default and are dropped. Returns the map without nils."
+  "Checks `opts` against `spec`, a map of key -> [allowed pred]; nil values mean the default
+  and are dropped. Returns the map without nils."
   [fn-name spec opts]
   (when-not (or (nil? opts) (map? opts))
-    (throw (ex-info (str fn-name ": options must be a map or nil, not " (pr-str opts)) {:options opts})))
+    (throw (invalid fn-name (str "options must be a map or nil, not " (pr-str opts)) {:options opts})))
   (doseq [[k v] opts]
     (when-not (contains? spec k)
-      (throw (ex-info (str fn-name ": unknown option " (pr-str k) "; allowed: " (str/join ", " (sort (keys spec))))
+      (throw (invalid fn-name (str "unknown option " (pr-str k) "; allowed: " (str/join ", " (sort (keys spec))))
                       {:option k :allowed (set (keys spec))})))
     (let [[allowed ok?] (spec k)]
-      (when (and (some? v) (not (ok? v))) (fail fn-name k v allowed))))
+      (when (and (some? v) (not (ok? v)))
+        (throw (invalid fn-name (str (pr-str v) " is not a valid value for " k "; allowed: " (describe-allowed allowed))
+                        {:option k :value v})))))
   (into {} (remove (comp nil? val)) opts))
 
 (def nat "a non-negative integer")
 (defn nat? [x] (and (integer? x) (not (neg? x))))
 (def bool "true or false")
 
+(defn check-nat
+  "Returns `x` as a long when it is a non-negative integer; otherwise throws naming `what`."
+  ^long [fn-name what x]
+  (when-not (nat? x)
+    (throw (invalid fn-name (str what " must be " nat ", not " (pr-str x)) {what x})))
+  (long x))
+
 (def map-file-spec
   {:mode [modes modes]
    :offset [nat nat?]
    :length [nat nat?]
    :populate? [bool boolean?]
-   :advice [(set (keys advice)) advice]
+   :advice [advice advice]
    :lock? [bool boolean?]
    :huge-pages? [bool boolean?]
    :create? [bool boolean?]})
+
+(def anonymous-spec
+  (-> map-file-spec
+      (dissoc :offset :length :create?)
+      (assoc :mode [#{:private :read-write} #{:private :read-write}])))
 
 (def encodings #{:utf-8 :latin-1 :bytes})

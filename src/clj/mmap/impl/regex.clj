@@ -1,57 +1,59 @@
 (ns mmap.impl.regex
-  "Regex matches over mapped bytes, as lazy seqs and reducibles, on mmap.RegexScanner."
-  (:import (clojure.lang ArrayChunk IReduceInit)
+  "Regex matches over mapped bytes, as lazy seqs and reducibles, on mmap.internal's
+  RegexScanner and ParallelScan."
+  (:require [mmap.impl.options :as options])
+  (:import (clojure.lang ArrayChunk)
+           (java.lang.ref Cleaner)
            (java.util List)
+           (java.util.concurrent Executor)
            (java.util.function Function)
            (java.util.regex Pattern)
-           (mmap ParallelScan RegexScanner RegexScanner$Spec)))
+           (mmap.internal ParallelScan RegexScanner RegexScanner$Spec)))
 
 (set! *warn-on-reflection* true)
 
-(defn- utf8? [encoding]
+(def spec-options
+  "The regex options and what each allows."
+  {:from [options/nat options/nat?] :to [options/nat options/nat?]
+   :encoding [options/encodings options/encodings]
+   :threads ["a positive integer" pos-int?]
+   :chunk-size ["a positive integer" pos-int?]
+   :window ["a positive integer" pos-int?]
+   :executor ["a java.util.concurrent.Executor" #(instance? Executor %)]})
+
+(defn utf8? [encoding]
   (case (or encoding :utf-8)
     :utf-8 true
-    (:latin-1 :bytes) false
-    (throw (ex-info (str "Unknown :encoding " (pr-str encoding) "; allowed: :bytes, :latin-1, :utf-8")
-                    {:encoding encoding}))))
+    (:latin-1 :bytes) false))
 
-(defn- spec
-  ^RegexScanner$Spec [seg from to ^Pattern re {:keys [encoding window max-window]}]
+(defn spec
+  ^RegexScanner$Spec [seg from to ^Pattern re {:keys [encoding window]}]
   (RegexScanner$Spec. seg (long from) (long to) re (boolean (utf8? encoding))
-                      (long (or window RegexScanner/DEFAULT_WINDOW))
-                      (long (or max-window RegexScanner/MAX_DECODED_WINDOW))))
+                      (long (or window RegexScanner/DEFAULT_WINDOW)) true))
 
 (defn scanner
   "One thread's scanner over bytes [from, to) of `seg`."
   ^RegexScanner [seg from to ^Pattern re opts]
-  (RegexScanner. (spec seg from to re opts) nil))
+  (RegexScanner. (spec seg from to re opts)))
 
 (def default-threads (.availableProcessors (Runtime/getRuntime)))
 
 (defn parallel?
   "Whether to split the scan over threads: more than one thread asked for, a pattern
   without \\G, and more than one chunk of text."
-  [^Pattern re from to {:keys [threads chunk-size]}]
+  [^RegexScanner$Spec s {:keys [threads chunk-size]}]
   (and (> (long (or threads default-threads)) 1)
-       (ParallelScan/splittable re)
-       (> (- (long to) (long from)) (long (or chunk-size (* 4 1024 1024))))))
+       (> (- (.to s) (.from s)) (long (or chunk-size (* 4 1024 1024))))
+       (.splittable s)))
 
 (defn parallel-scan
   "Matches found by several threads, in order; `f` (or nil, to only count) makes each result."
-  ^ParallelScan [seg from to ^Pattern re f {:keys [threads chunk-size] :as opts}]
-  (ParallelScan. (spec seg from to re opts)
+  ^ParallelScan [^RegexScanner$Spec s f {:keys [threads chunk-size executor]}]
+  (ParallelScan. s
                  (int (or threads default-threads))
                  (long (or chunk-size (if f (* 256 1024) (* 8 1024 1024))))
-                 (when f (reify Function (apply [_ s] (f s))))))
-
-(defn lazy-batches
-  "A chunked lazy seq of the parallel scan's results; calls `on-done` once exhausted."
-  [^ParallelScan p on-done]
-  (lazy-seq
-    (let [^List b (.nextBatch p)]
-      (if (.isEmpty b)
-        (do (on-done) nil)
-        (chunk-cons (ArrayChunk. (.toArray b) 0 (.size b)) (lazy-batches p on-done))))))
+                 (when f (reify Function (apply [_ x] (f x))))
+                 executor))
 
 (defn re-groups-of
   "What clojure.core/re-groups gives: the match, or a vector of it and its groups."
@@ -63,23 +65,56 @@
         (if (> i n) (persistent! acc) (recur (inc i) (conj! acc (.group s i))))))))
 
 (defn match-map
-  "{:match :groups :start :end}, plus :named for named groups; offsets are bytes in the file."
-  [^RegexScanner s base]
+  "{:match :groups :start :end}, plus :named for named groups; offsets are bytes."
+  [^RegexScanner s]
   (let [n (.groupCount s)
         named (.namedGroups s)]
     (cond-> {:match (.group s 0)
              :groups (mapv #(.group s (int %)) (range 1 (inc n)))
-             :start (- (.start s) (long base))
-             :end (- (.end s) (long base))}
+             :start (.start s)
+             :end (.end s)}
       (seq named) (assoc :named (into {} (map (fn [[k i]] [(keyword k) (.group s (int i))])) named)))))
 
+;; ---- lazy seqs ---------------------------------------------------------------
+
+(defonce ^:private cleaner (Cleaner/create))
+
+(defn- owned
+  "A token the unrealized part of a lazy seq holds on to: when the seq is dropped before it
+  is exhausted, the token becomes unreachable and `release` runs (on the Cleaner's thread).
+  Returns [token release-now], where release-now runs `release` at most once."
+  [release]
+  (let [done (java.util.concurrent.atomic.AtomicBoolean.)
+        once (fn [] (when (.compareAndSet done false true) (release)))
+        token (Object.)]
+    (.register ^Cleaner cleaner token once)
+    [token once]))
+
+(defn lazy-batches
+  "A chunked lazy seq of a parallel scan's results; `wrap` runs around each step (errors),
+  and `release` once the seq is exhausted, or dropped unfinished."
+  [^ParallelScan p wrap release]
+  (let [[token release-now] (owned #(do (.close p) (release)))
+        step (fn step []
+               (lazy-seq
+                 (let [^List b (wrap #(do token (.nextBatch p)))]
+                   (if (.isEmpty b)
+                     (do (release-now) nil)
+                     (chunk-cons (ArrayChunk. (.toArray b) 0 (.size b)) (step))))))]
+    (step)))
+
 (defn lazy-matches
-  "A lazy seq of (f scanner) for each match; calls `on-done` once exhausted."
-  [^RegexScanner s f on-done]
-  (lazy-seq
-    (if (.find s)
-      (cons (f s) (lazy-matches s f on-done))
-      (do (on-done) nil))))
+  "A lazy seq of (f scanner) for each match; as `lazy-batches` otherwise."
+  [^RegexScanner s f wrap release]
+  (let [[token release-now] (owned release)
+        step (fn step []
+               (lazy-seq
+                 (if (wrap #(do token (.find s)))
+                   (cons (wrap #(f s)) (step))
+                   (do (release-now) nil))))]
+    (step)))
+
+;; ---- reducibles ----------------------------------------------------------------
 
 (defn reduce-matches
   "Reduces (f scanner) over each match of scanner `s`."

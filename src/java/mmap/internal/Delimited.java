@@ -1,16 +1,13 @@
-package mmap;
+package mmap.internal;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.regex.Pattern;
 
 /**
  * Patterns of the form {@code O(.*?)C} or {@code O[^C]*C} (capturing or not), with O and C
  * single ASCII characters: the shape of the tag-extracting regexes this library exists for.
- * For them a byte scan finds exactly what java.util.regex finds, several times faster: the
- * match runs from an O to the first C after it, and with {@code .*?} (no DOTALL) it fails
- * at a line terminator (\n \r U+0085 U+2028 U+2029, or only \n with UNIX_LINES), which the
- * scan recognises in UTF-8 or Latin-1 bytes.
+ * For them a byte scan ({@link DelimitedFinder}) finds exactly what java.util.regex finds: the
+ * match runs from an O to the first C after it, and with {@code .*?} (no DOTALL) it fails at a
+ * line terminator (\n \r U+0085 U+2028 U+2029, or only \n with UNIX_LINES).
  */
 record Delimited(byte open, byte close, boolean capture, boolean stopsAtLineEnd, boolean unixLines) {
 
@@ -63,38 +60,9 @@ record Delimited(byte open, byte close, boolean capture, boolean stopsAtLineEnd,
             pos[0] = i + 2;
             return n;
         }
-        if (c >= 0x80 || c < 0x20 || "\\.[]{}()*+?^$|".indexOf(c) >= 0) return -1;
+        if (c >= 0x80 || c < 0x20 || "\\.[]{}()*+?^$|#".indexOf(c) >= 0) return -1;
         if (i + 1 < src.length() && "*+?{".indexOf(src.charAt(i + 1)) >= 0) return -1;
         pos[0] = i + 1;
         return c;
-    }
-
-    /**
-     * The end (exclusive) of the match that starts with the open byte at {@code start}, or -1
-     * when there is none there; {@code -2 - t} when a line terminator at t ended the attempt
-     * (no open before t can match either).
-     */
-    long matchEnd(MemorySegment s, long start, long to, boolean utf8) {
-        if (!stopsAtLineEnd) {
-            long c = ByteSearch.indexOf(s, start + 1, to, close);
-            return c < 0 ? -1 : c + 1;
-        }
-        for (long i = start + 1; i < to; i++) {
-            byte b = s.get(ValueLayout.JAVA_BYTE, i);
-            if (b == close) return i + 1;
-            if (b == '\n') return -2 - i;
-            if (unixLines) continue;
-            if (b == '\r') return -2 - i;
-            if (utf8) {
-                if (b == (byte) 0xC2 && i + 1 < to && s.get(ValueLayout.JAVA_BYTE, i + 1) == (byte) 0x85) return -2 - i;
-                if (b == (byte) 0xE2 && i + 2 < to && s.get(ValueLayout.JAVA_BYTE, i + 1) == (byte) 0x80) {
-                    byte b2 = s.get(ValueLayout.JAVA_BYTE, i + 2);
-                    if (b2 == (byte) 0xA8 || b2 == (byte) 0xA9) return -2 - i;
-                }
-            } else if (b == (byte) 0x85) {
-                return -2 - i;
-            }
-        }
-        return -1;
     }
 }

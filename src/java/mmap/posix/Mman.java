@@ -1,4 +1,4 @@
-package mmap;
+package mmap.posix;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -12,13 +12,21 @@ import java.lang.invoke.MethodHandle;
  * {@code java.lang.foreign}. This is the raw layer, a port of Raku's Mmap::Native:
  * it is exactly as sharp as C. A segment returned by {@link #mmap} is not bounded
  * by any lifetime; reading it after {@link #munmap}, or past the end of the file,
- * can crash the JVM. Use {@link MappedFile} for a safe mapping.
+ * can crash the JVM. Use {@code mmap.MappedFile} for a safe mapping.
  *
- * <p>Every call that fails throws {@link ErrnoException} with errno captured through
- * {@code Linker.Option.captureCallState("errno")}.
+ * <p>Every call that fails throws {@link SyscallException} with errno captured through
+ * {@code Linker.Option.captureCallState("errno")}. The constants are those of Linux on
+ * x86-64, which aarch64 shares (asm-generic); nothing here has been run on aarch64.
  */
 public final class Mman {
     private Mman() {}
+
+    static {
+        // Build every handle now: a handle first needed when the process is out of descriptors
+        // or mappings might not be buildable then, and a failed class initialisation is permanent.
+        Handles.init();
+        Hints.forCall("mmap", 0);
+    }
 
     // ---- protection (sys/mman.h) ----
     public static final int PROT_NONE = 0x0;
@@ -139,6 +147,9 @@ public final class Mman {
         static final MethodHandle FTRUNCATE = Libc.withErrno("ftruncate", FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.OFF_T));
         static final MethodHandle SYSCONF = Libc.plain("sysconf", FunctionDescriptor.of(Libc.LONG, Libc.INT));
         static final MethodHandle GETRLIMIT = Libc.withErrno("getrlimit", FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.PTR));
+        static final MethodHandle UNLINK = Libc.withErrno("unlink", FunctionDescriptor.of(Libc.INT, Libc.PTR));
+
+        static void init() {}
     }
 
     private static final class Page {
@@ -152,7 +163,7 @@ public final class Mman {
      * no lifetime: it stays readable after {@link #munmap}, and reading it then crashes.
      */
     public static MemorySegment mmap(MemorySegment addr, long len, int prot, int flags, int fd, long offset)
-            throws ErrnoException {
+            throws SyscallException {
         MemorySegment capture = Libc.captureSegment();
         MemorySegment p;
         try {
@@ -161,64 +172,69 @@ public final class Mman {
             throw rethrow(t);
         }
         if (p.address() == -1L) {
-            throw ErrnoException.of("mmap", "addr=" + hex(addr) + ", len=" + len + ", prot=" + protNames(prot)
+            throw new SyscallException("mmap", "addr=" + hex(addr) + ", len=" + len + ", prot=" + protNames(prot)
                     + ", flags=" + mapFlagNames(flags) + ", fd=" + fd + ", offset=" + offset, Libc.errno(capture), null);
         }
         return p.reinterpret(len);
     }
 
     /** munmap(2): really unmaps {@code addr} (the seed's binding passed the variable's address instead). */
-    public static void munmap(MemorySegment addr, long len) throws ErrnoException {
+    public static void munmap(MemorySegment addr, long len) throws SyscallException {
         call("munmap", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MUNMAP.invokeExact(capture, addr, len));
     }
 
-    /** Copies {@code elems} bytes starting at {@code p} into a new array, as the seed's blob-from-pointer. */
+    /**
+     * Copies {@code elems} bytes starting at {@code p} into a new array, as the seed's
+     * blob-from-pointer. Unchecked as in C, except for a null or NULL pointer, which is refused.
+     */
     public static byte[] blobFromPointer(MemorySegment p, int elems) {
+        if (p == null || p.address() == 0)
+            throw new IllegalArgumentException("blobFromPointer: the pointer is NULL; pass the segment mmap returned");
         if (elems < 0) throw new IllegalArgumentException("blobFromPointer: negative length " + elems);
         return p.reinterpret(elems).toArray(ValueLayout.JAVA_BYTE);
     }
 
     // ---- the rest of the mapping calls ----
 
-    public static void msync(MemorySegment addr, long len, int flags) throws ErrnoException {
+    public static void msync(MemorySegment addr, long len, int flags) throws SyscallException {
         call("msync", () -> "addr=" + hex(addr) + ", len=" + len + ", flags=" + msyncFlagNames(flags), capture -> (int) Handles.MSYNC.invokeExact(capture, addr, len, flags));
     }
 
-    public static void madvise(MemorySegment addr, long len, int advice) throws ErrnoException {
+    public static void madvise(MemorySegment addr, long len, int advice) throws SyscallException {
         call("madvise", () -> "addr=" + hex(addr) + ", len=" + len + ", advice=" + adviceName(advice), capture -> (int) Handles.MADVISE.invokeExact(capture, addr, len, advice));
     }
 
-    public static void mprotect(MemorySegment addr, long len, int prot) throws ErrnoException {
+    public static void mprotect(MemorySegment addr, long len, int prot) throws SyscallException {
         call("mprotect", () -> "addr=" + hex(addr) + ", len=" + len + ", prot=" + protNames(prot), capture -> (int) Handles.MPROTECT.invokeExact(capture, addr, len, prot));
     }
 
-    public static void mlock(MemorySegment addr, long len) throws ErrnoException {
+    public static void mlock(MemorySegment addr, long len) throws SyscallException {
         call("mlock", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MLOCK.invokeExact(capture, addr, len));
     }
 
-    public static void mlock2(MemorySegment addr, long len, int flags) throws ErrnoException {
+    public static void mlock2(MemorySegment addr, long len, int flags) throws SyscallException {
         call("mlock2", () -> "addr=" + hex(addr) + ", len=" + len + ", flags=" + flags, capture -> (int) Handles.MLOCK2.invokeExact(capture, addr, len, flags));
     }
 
-    public static void munlock(MemorySegment addr, long len) throws ErrnoException {
+    public static void munlock(MemorySegment addr, long len) throws SyscallException {
         call("munlock", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MUNLOCK.invokeExact(capture, addr, len));
     }
 
-    public static void mlockall(int flags) throws ErrnoException {
+    public static void mlockall(int flags) throws SyscallException {
         call("mlockall", () -> "flags=" + flags, capture -> (int) Handles.MLOCKALL.invokeExact(capture, flags));
     }
 
-    public static void munlockall() throws ErrnoException {
+    public static void munlockall() throws SyscallException {
         call("munlockall", () -> "", capture -> (int) Handles.MUNLOCKALL.invokeExact(capture));
     }
 
     /** mincore(2) into {@code vec}, which must hold one byte per page of the range. */
-    public static void mincore(MemorySegment addr, long len, MemorySegment vec) throws ErrnoException {
+    public static void mincore(MemorySegment addr, long len, MemorySegment vec) throws SyscallException {
         call("mincore", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MINCORE.invokeExact(capture, addr, len, vec));
     }
 
     /** mincore(2): one byte per page of the range, bit 0 set where the page is resident. */
-    public static byte[] mincore(MemorySegment addr, long len) throws ErrnoException {
+    public static byte[] mincore(MemorySegment addr, long len) throws SyscallException {
         long pages = (len + pageSize() - 1) / pageSize();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vec = arena.allocate(Math.max(1, pages));
@@ -228,13 +244,13 @@ public final class Mman {
     }
 
     /** mremap(2) without MREMAP_FIXED. Returns a segment of {@code newSize} bytes at the (possibly new) address. */
-    public static MemorySegment mremap(MemorySegment oldAddr, long oldSize, long newSize, int flags) throws ErrnoException {
+    public static MemorySegment mremap(MemorySegment oldAddr, long oldSize, long newSize, int flags) throws SyscallException {
         return mremap(oldAddr, oldSize, newSize, flags, MemorySegment.NULL);
     }
 
     /** mremap(2); {@code newAddr} is used only with MREMAP_FIXED. */
     public static MemorySegment mremap(MemorySegment oldAddr, long oldSize, long newSize, int flags, MemorySegment newAddr)
-            throws ErrnoException {
+            throws SyscallException {
         MemorySegment capture = Libc.captureSegment();
         MemorySegment p;
         try {
@@ -243,7 +259,7 @@ public final class Mman {
             throw rethrow(t);
         }
         if (p.address() == -1L) {
-            throw ErrnoException.of("mremap", "old=" + hex(oldAddr) + ", old_size=" + oldSize + ", new_size=" + newSize
+            throw new SyscallException("mremap", "old=" + hex(oldAddr) + ", old_size=" + oldSize + ", new_size=" + newSize
                     + ", flags=" + flags, Libc.errno(capture), null);
         }
         return p.reinterpret(newSize);
@@ -252,7 +268,7 @@ public final class Mman {
     // ---- file descriptors ----
 
     /** open(2); returns the descriptor. */
-    public static int open(String path, int flags, int mode) throws ErrnoException {
+    public static int open(String path, int flags, int mode) throws SyscallException {
         MemorySegment capture = Libc.captureSegment();
         int fd;
         try (Arena arena = Arena.ofConfined()) {
@@ -260,15 +276,15 @@ public final class Mman {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        if (fd < 0) throw ErrnoException.of("open", "flags=" + openFlagNames(flags), Libc.errno(capture), path);
+        if (fd < 0) throw new SyscallException("open", "flags=" + openFlagNames(flags), Libc.errno(capture), path);
         return fd;
     }
 
-    public static int open(String path, int flags) throws ErrnoException {
+    public static int open(String path, int flags) throws SyscallException {
         return open(path, flags, 0644);
     }
 
-    public static void close(int fd) throws ErrnoException {
+    public static void close(int fd) throws SyscallException {
         call("close", () -> "fd=" + fd, capture -> (int) Handles.CLOSE.invokeExact(capture, fd));
     }
 
@@ -293,7 +309,7 @@ public final class Mman {
     private static final long ST_MODE_OFFSET = Libc.AARCH64 ? 16 : 24;
     private static final long ST_SIZE_OFFSET = 48;
 
-    public static Stat fstat(int fd) throws ErrnoException {
+    public static Stat fstat(int fd) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256, 8);
             call("fstat", () -> "fd=" + fd, capture -> (int) Handles.FSTAT.invokeExact(capture, fd, buf));
@@ -302,7 +318,7 @@ public final class Mman {
     }
 
     /** The filesystem type (f_type of fstatfs(2)), such as {@link #PROC_SUPER_MAGIC}. */
-    public static long fstatfsType(int fd) throws ErrnoException {
+    public static long fstatfsType(int fd) throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256, 8);
             call("fstatfs", () -> "fd=" + fd, capture -> (int) Handles.FSTATFS.invokeExact(capture, fd, buf));
@@ -310,7 +326,29 @@ public final class Mman {
         }
     }
 
-    public static void ftruncate(int fd, long length) throws ErrnoException {
+    /** unlink(2): removes a name from the filesystem. */
+    public static void unlink(String path) throws SyscallException {
+        MemorySegment capture = Libc.captureSegment();
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) Handles.UNLINK.invokeExact(capture, arena.allocateFrom(path));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc == -1) throw new SyscallException("unlink", "", Libc.errno(capture), path);
+    }
+
+    /** /proc/sys/vm/max_map_count as it was when this class loaded, or -1 if it could not be read. */
+    public static long maxMapCount() {
+        return Hints.MAX_MAP_COUNT;
+    }
+
+    /** The hint for running out of mappings, given the process's mapping count (-1 when unknown). */
+    public static String tooManyMappingsHint(long mappings) {
+        return Hints.mapsHint(mappings);
+    }
+
+    public static void ftruncate(int fd, long length) throws SyscallException {
         call("ftruncate", () -> "fd=" + fd + ", length=" + length, capture -> (int) Handles.FTRUNCATE.invokeExact(capture, fd, length));
     }
 
@@ -320,7 +358,7 @@ public final class Mman {
     }
 
     /** RLIMIT_MEMLOCK's soft limit in bytes, or -1 for unlimited. */
-    public static long memlockLimit() throws ErrnoException {
+    public static long memlockLimit() throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(16, 8);
             call("getrlimit", () -> "RLIMIT_MEMLOCK", capture -> (int) Handles.GETRLIMIT.invokeExact(capture, RLIMIT_MEMLOCK, buf));
@@ -362,11 +400,11 @@ public final class Mman {
                         "MAP_SYNC", "MAP_FIXED_NOREPLACE", "MAP_UNINITIALIZED"});
     }
 
-    static String msyncFlagNames(int flags) {
+    public static String msyncFlagNames(int flags) {
         return names(flags, new int[]{MS_ASYNC, MS_INVALIDATE, MS_SYNC}, new String[]{"MS_ASYNC", "MS_INVALIDATE", "MS_SYNC"});
     }
 
-    static String openFlagNames(int flags) {
+    public static String openFlagNames(int flags) {
         String access = switch (flags & 3) {
             case O_WRONLY -> "O_WRONLY";
             case O_RDWR -> "O_RDWR";
@@ -378,7 +416,7 @@ public final class Mman {
                 new String[]{"O_CREAT", "O_EXCL", "O_TRUNC", "O_NONBLOCK", "O_CLOEXEC"});
     }
 
-    static String adviceName(int advice) {
+    public static String adviceName(int advice) {
         String[] names = {"MADV_NORMAL", "MADV_RANDOM", "MADV_SEQUENTIAL", "MADV_WILLNEED", "MADV_DONTNEED", null, null,
                 null, "MADV_FREE", "MADV_REMOVE", "MADV_DONTFORK", "MADV_DOFORK", "MADV_MERGEABLE", "MADV_UNMERGEABLE",
                 "MADV_HUGEPAGE", "MADV_NOHUGEPAGE", "MADV_DONTDUMP", "MADV_DODUMP", "MADV_WIPEONFORK",
@@ -407,7 +445,7 @@ public final class Mman {
         return sb.length() == 0 ? "0" : sb.toString();
     }
 
-    static String hex(MemorySegment addr) {
+    public static String hex(MemorySegment addr) {
         return "0x" + Long.toHexString(addr.address());
     }
 
@@ -417,7 +455,7 @@ public final class Mman {
     }
 
     /** Runs a call that returns -1 and sets errno on failure. */
-    private static void call(String name, java.util.function.Supplier<String> args, IntCall c) throws ErrnoException {
+    private static void call(String name, java.util.function.Supplier<String> args, IntCall c) throws SyscallException {
         MemorySegment capture = Libc.captureSegment();
         int rc;
         try {
@@ -425,7 +463,7 @@ public final class Mman {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        if (rc == -1) throw ErrnoException.of(name, args.get(), Libc.errno(capture), null);
+        if (rc == -1) throw new SyscallException(name, args.get(), Libc.errno(capture), null);
     }
 
     private static RuntimeException rethrow(Throwable t) {

@@ -1,5 +1,6 @@
-package mmap;
+package mmap.posix;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -12,21 +13,25 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The one place that looks up libc symbols and builds downcall handles.
- * Handles are built once into {@code static final} fields of holder classes, so the JIT
- * can treat them as constants (the Lucene PosixNativeAccess pattern).
+ * The one place that looks up libc symbols and builds downcall handles. Handles are built
+ * once into {@code static final} fields, so that the JIT treats them as constants (the
+ * pattern of Lucene's PosixNativeAccess).
+ *
+ * <p>Symbols are found in the libc that is already loaded ({@code dlopen} of a loaded library
+ * opens no file), so that building a handle works even when the process is out of file
+ * descriptors: the first failure a user sees may well be EMFILE, and it must be reported.
  */
 final class Libc {
     private Libc() {}
 
     static final Linker LINKER = Linker.nativeLinker();
-    static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    static final SymbolLookup LOOKUP = lookup();
 
     static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;
     static final ValueLayout.OfLong OFF_T = ValueLayout.JAVA_LONG;
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+    static final AddressLayout PTR = ValueLayout.ADDRESS;
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
@@ -36,6 +41,15 @@ final class Libc {
     /** One capture buffer per thread: errno is per thread, and this avoids an allocation per call. */
     private static final ThreadLocal<MemorySegment> CAPTURE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private static SymbolLookup lookup() {
+        try {
+            SymbolLookup libc = SymbolLookup.libraryLookup("libc.so.6", Arena.global());
+            return name -> libc.find(name).or(() -> LINKER.defaultLookup().find(name));
+        } catch (IllegalArgumentException notGlibc) {
+            return LINKER.defaultLookup();
+        }
+    }
 
     static MemorySegment captureSegment() {
         return CAPTURE.get();

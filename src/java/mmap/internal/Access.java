@@ -1,0 +1,105 @@
+package mmap.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import mmap.posix.Faults;
+
+/**
+ * Reads and writes of a mapping that a truncated file cannot turn into a crash.
+ *
+ * <p>A load from a page the file no longer backs raises SIGBUS; the JVM skips the load, leaves
+ * garbage in its register, and throws {@link InternalError} only at the thread's next
+ * safepoint poll (see {@link Faults}). Two rules make that harmless:
+ * <ul>
+ * <li>Every access is followed by {@link Faults#deliverPending()}, so that the error is thrown
+ *     here, before anything uses the value.
+ * <li>A narrow value is masked with a mask the JIT cannot fold (a non-final field), so that
+ *     even the skipped load's garbage is in the type's range: the JIT trusts a byte load to be
+ *     in [-128, 127] and indexes tables with it unchecked (as {@code Byte.valueOf} does).
+ * </ul>
+ * Bulk reads go through {@link MemorySegment#copy}, whose stubs stop cleanly at a fault;
+ * everything else (searching, decoding, regex) then runs over the heap copy. The Vector API
+ * never reads a mapping: a vector load that faults is not covered by the JVM's handler.
+ */
+public final class Access {
+    private Access() {}
+
+    // Non-final on purpose: see the class comment.
+    private static int byteMask = 0xFF;
+    private static int shortMask = 0xFFFF;
+
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /** The byte at {@code offset}. */
+    public static byte getByte(MemorySegment s, long offset) {
+        int v = s.get(ValueLayout.JAVA_BYTE, offset) & byteMask;
+        Faults.deliverPending();
+        return (byte) v;
+    }
+
+    /** The 16 bits at {@code offset}, in {@code order}. */
+    public static short getShort(MemorySegment s, long offset, boolean bigEndian) {
+        int v = s.get(bigEndian ? SHORT_BE : SHORT_LE, offset) & shortMask;
+        Faults.deliverPending();
+        return (short) v;
+    }
+
+    /** The 32 bits at {@code offset}, in {@code order}. */
+    public static int getInt(MemorySegment s, long offset, boolean bigEndian) {
+        int v = s.get(bigEndian ? INT_BE : INT_LE, offset);
+        Faults.deliverPending();
+        return v;
+    }
+
+    /** The 64 bits at {@code offset}, in {@code order}. */
+    public static long getLong(MemorySegment s, long offset, boolean bigEndian) {
+        long v = s.get(bigEndian ? LONG_BE : LONG_LE, offset);
+        Faults.deliverPending();
+        return v;
+    }
+
+    public static void putByte(MemorySegment s, long offset, byte v) {
+        s.set(ValueLayout.JAVA_BYTE, offset, v);
+        Faults.deliverPending();
+    }
+
+    public static void putShort(MemorySegment s, long offset, short v, boolean bigEndian) {
+        s.set(bigEndian ? SHORT_BE : SHORT_LE, offset, v);
+        Faults.deliverPending();
+    }
+
+    public static void putInt(MemorySegment s, long offset, int v, boolean bigEndian) {
+        s.set(bigEndian ? INT_BE : INT_LE, offset, v);
+        Faults.deliverPending();
+    }
+
+    public static void putLong(MemorySegment s, long offset, long v, boolean bigEndian) {
+        s.set(bigEndian ? LONG_BE : LONG_LE, offset, v);
+        Faults.deliverPending();
+    }
+
+    /** Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
+    public static void copy(MemorySegment s, long offset, byte[] dst, int dstOffset, int len) {
+        MemorySegment.copy(s, ValueLayout.JAVA_BYTE, offset, dst, dstOffset, len);
+        Faults.deliverPending();
+    }
+
+    /** Copies {@code len} bytes of {@code src} from {@code srcOffset} into the segment at {@code offset}. */
+    public static void copy(byte[] src, int srcOffset, MemorySegment s, long offset, int len) {
+        MemorySegment.copy(src, srcOffset, s, ValueLayout.JAVA_BYTE, offset, len);
+        Faults.deliverPending();
+    }
+
+    /** Copies {@code len} bytes of {@code s} from {@code offset} into a new array. */
+    public static byte[] toArray(MemorySegment s, long offset, int len) {
+        byte[] b = new byte[len];
+        copy(s, offset, b, 0, len);
+        return b;
+    }
+}

@@ -1,0 +1,110 @@
+package mmap.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the next byte of a set in a heap array, as a few comparisons per word or vector
+ * rather than a table lookup per byte: equal to a value, equal to either case of an ASCII
+ * letter, inside an ASCII range, or any byte above 0x7F. A set that needs more than
+ * {@link #MAX_OPS} such tests is searched with a table.
+ */
+final class ByteClassSearch {
+    static final int MAX_OPS = 8;
+
+    enum Kind { EQ, FOLD, RANGE, HIGH }
+
+    /** One test: EQ (byte == lo), FOLD ((byte | 0x20) == lo), RANGE (lo <= byte <= hi, ASCII), HIGH (byte >= 0x80). */
+    record Op(Kind kind, int lo, int hi) {}
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long CASE = 0x2020202020202020L;
+
+    final ByteSet set;
+    final Op[] ops;                 // null: use the table
+    private final boolean[] table = new boolean[256];
+    private final Object vector;    // a VectorClassSearch when SIMD is in use
+
+    ByteClassSearch(ByteSet set) {
+        this.set = set;
+        for (int b = 0; b < 256; b++) table[b] = set.contains(b);
+        this.ops = compile(set);
+        this.vector = ops != null && ByteSearch.VECTOR ? VectorClassSearch.of(ops) : null;
+    }
+
+    /** The tests that make up the set, or null when more than MAX_OPS are needed. */
+    static Op[] compile(ByteSet set) {
+        List<Op> out = new ArrayList<>();
+        boolean anyHigh = false, allHigh = true;
+        for (int b = 0x80; b < 0x100; b++) { if (set.contains(b)) anyHigh = true; else allHigh = false; }
+        if (anyHigh && !allHigh) return null;
+        if (allHigh) out.add(new Op(Kind.HIGH, 0x80, 0xFF));
+        boolean[] done = new boolean[128];
+        // Both cases of a letter, alone, make one test.
+        for (int c = 'a'; c <= 'z'; c++) {
+            int u = c - 32;
+            if (set.contains(c) && set.contains(u) && !(set.contains(c - 1) || set.contains(c + 1) || set.contains(u - 1) || set.contains(u + 1))) {
+                out.add(new Op(Kind.FOLD, c, c));
+                done[c] = done[u] = true;
+            }
+        }
+        for (int c = 0; c < 128; ) {
+            if (!set.contains(c) || done[c]) { c++; continue; }
+            int e = c;
+            while (e + 1 < 128 && set.contains(e + 1) && !done[e + 1]) e++;
+            out.add(e == c ? new Op(Kind.EQ, c, c) : new Op(Kind.RANGE, c, e));
+            c = e + 1;
+        }
+        return out.size() > MAX_OPS ? null : out.toArray(Op[]::new);
+    }
+
+    /** The first index in [from, to) whose byte is in the set, or -1. */
+    int indexIn(byte[] a, int from, int to) {
+        if (vector != null) return ((VectorClassSearch) vector).indexIn(a, from, to, table);
+        if (ops != null) return swar(a, from, to);
+        for (int i = from; i < to; i++) if (table[a[i] & 0xFF]) return i;
+        return -1;
+    }
+
+    boolean contains(int b) { return table[b & 0xFF]; }
+
+    private int swar(byte[] a, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(a, i);
+            long found = 0;
+            for (Op op : ops) found |= matches(op, w);
+            if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+        }
+        for (; i < to; i++) if (table[a[i] & 0xFF]) return i;
+        return -1;
+    }
+
+    /** The high bit of each byte of {@code w} that passes the test, exactly (no borrow between bytes). */
+    static long matches(Op op, long w) {
+        switch (op.kind()) {
+            case EQ: return zeroBytes(w ^ (op.lo() * ONES));
+            case FOLD: return zeroBytes((w | CASE) ^ (op.lo() * ONES));
+            case HIGH: return w & HIGHS;
+            default: {
+                // ASCII bytes in [lo, hi]: (x & 0x7f) + (0x7f - hi) keeps the high bit clear iff x <= hi, and
+                // (x & 0x7f) + (0x80 - lo) sets it iff x >= lo; neither sum carries across bytes.
+                long low = w & LOWS7;
+                long notAbove = ~(low + (0x7F - op.hi()) * ONES);
+                long notBelow = low + (0x80 - op.lo()) * ONES;
+                return notAbove & notBelow & ~w & HIGHS;
+            }
+        }
+    }
+
+    /** The high bit of each zero byte of {@code v}, exactly. */
+    private static long zeroBytes(long v) {
+        return ~(((v & LOWS7) + LOWS7) | v | LOWS7);
+    }
+}

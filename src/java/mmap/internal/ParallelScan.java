@@ -1,0 +1,355 @@
+package mmap.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * Regex matches over bytes [from, to), found by several threads and delivered in order,
+ * equal to what one {@link RegexScanner} finds.
+ *
+ * <p>The text is cut into chunks; a task per chunk scans from the chunk's start, keeping the
+ * matches that start inside it, and publishes them as it finds them. The reader joins the
+ * chunks' results in order. A chunk's result i continues the sequence exactly when the
+ * sequence's next search starts at or after where the task's search for result i started (a
+ * search finds the leftmost match, and a match depends only on where its attempt starts);
+ * where the sequence enters inside one of the chunk's matches, or a task stopped for want of
+ * text, the reader searches on by itself until one of its matches equals a task's again.
+ *
+ * <p>Bounds: at most {@code threads} tasks run at once (on the given Executor); at most twice
+ * that many chunks are ahead of the reader; and a task that has found {@link #BUDGET_RESULTS}
+ * results, or results covering {@link #BUDGET_BYTES} bytes, stops, and the rest of its chunk is
+ * scanned by new tasks once the reader has taken what it found. So memory is bounded by
+ * results, not by chunk size, and the first result is delivered as soon as it is found.
+ *
+ * <p>Patterns with {@code \G} cannot be split; callers scan them with one {@link RegexScanner}.
+ */
+public final class ParallelScan<T> implements AutoCloseable {
+    static final int BUDGET_RESULTS = 16384;
+    static final long BUDGET_BYTES = 4L << 20;
+    /** When only counting, a chunk keeps the offsets of this many matches: enough to rejoin the sequence. */
+    private static final int KEPT_WHEN_COUNTING = 256;
+    private static final long MAX_CHUNK = 8L << 20;
+    private static final int FEW_RESULTS = 4096, MANY_RESULTS = 16384;
+
+    private static final ExecutorService DEFAULT_POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mmap-regex");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A chunk and what its task found so far, shared by the task (writing) and the reader (under the scan's lock). */
+    private static final class Chunk<T> {
+        final long begin, end, searchFrom;    // matches starting in [begin, end); the task searches from searchFrom
+        long[] starts = new long[16], ends = new long[16], resumes = new long[16];
+        final List<T> payloads = new ArrayList<>();
+        int kept;                             // results whose offsets are recorded
+        int count;                            // results found (beyond kept when only counting)
+        long lastResume;
+        boolean started, finished;
+        long stoppedAt = -1;                  // the task ran out of window here
+        long budgetStop = -1;                 // the task stopped for its budget; its search would go on here
+        Throwable failure;
+        final RegexScanner.Cancel cancel = new RegexScanner.Cancel();
+
+        Chunk(long begin, long end, long searchFrom) { this.begin = begin; this.end = end; this.searchFrom = searchFrom; }
+    }
+
+    private final RegexScanner.Spec spec;
+    private final Source source;
+    private final long to;
+    private final Function<RegexScanner, T> payload;
+    private final Executor executor;
+    private final int threads;
+    private final long baseChunk;
+    private long chunkSize;
+    private final ArrayDeque<Chunk<T>> queue = new ArrayDeque<>();     // chunks ahead of the reader, in text order
+    private long nextChunkBegin;
+    private int running;
+
+    private long resume;                 // where the sequence's next search starts
+    private int cursor;                  // the next result of the head chunk to consider
+    private boolean lastWasKept;         // the head chunk's last result taken was emitted in step (when counting)
+    private RegexScanner rescan;         // the reader's own scanner while out of step with the chunks
+    private boolean finished;
+    private boolean emptyDone;
+    private final ArrayList<T> batch = new ArrayList<>();
+    private long emitted;
+
+    /**
+     * Scans {@code spec} with at most {@code threads} tasks at once on {@code executor} (null:
+     * a shared daemon pool), in chunks of {@code chunkSize} bytes to start with;
+     * {@code payload} (null: count only) makes each result.
+     */
+    public ParallelScan(RegexScanner.Spec spec, int threads, long chunkSize, Function<RegexScanner, T> payload, Executor executor) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+        this.spec = spec;
+        this.source = new Source(spec.seg(), spec.from(), spec.to(), spec.utf8());
+        this.to = spec.to();
+        this.payload = payload;
+        this.executor = executor == null ? DEFAULT_POOL : executor;
+        this.threads = threads;
+        this.baseChunk = Math.max(16, chunkSize);
+        this.chunkSize = baseChunk;
+        this.nextChunkBegin = spec.from();
+        this.resume = spec.from();
+    }
+
+    // ---- tasks ----
+
+    /** Adds chunks up to the lookahead bound, and starts chunks in text order while fewer than {@code threads} run. */
+    private void fill() {
+        if (queue.isEmpty() && nextChunkBegin == to && to == spec.from() && !emptyDone) {
+            // An empty text still has one chunk: a pattern that matches the empty string matches there.
+            emptyDone = true;
+            queue.addLast(new Chunk<>(to, Long.MAX_VALUE, to));
+        }
+        while (queue.size() < 2 * threads && nextChunkBegin < to) {
+            long begin = nextChunkBegin;
+            long end = source.unitEnd(Math.min(to, begin + chunkSize));
+            nextChunkBegin = end;
+            // The last chunk owns everything to the end, an empty match at the very end included.
+            queue.addLast(new Chunk<>(begin, end >= to ? Long.MAX_VALUE : end, begin));
+        }
+        for (Chunk<T> c : queue) {
+            if (running >= threads) break;
+            if (c.started) continue;
+            c.started = true;
+            running++;
+            try {
+                executor.execute(() -> scanChunk(c));
+            } catch (RuntimeException e) {
+                running--;
+                c.failure = e;
+                c.finished = true;
+            }
+        }
+    }
+
+    private void scanChunk(Chunk<T> c) {
+        int published = 0, nextPublish = 1;
+        try {
+            long chunkEnd = Math.min(to, c.end);
+            long size = Math.max(4096, chunkEnd - c.searchFrom);
+            RegexScanner s = new RegexScanner(spec.withInitialWindow(Math.min(spec.initialWindow(), size)),
+                    new RegexScanner.Limits(c.searchFrom, c.end, Math.min(to, chunkEnd + Math.max(size, spec.initialWindow()))), c.cancel);
+            long bytes = 0;
+            int found = 0;
+            long[] st = new long[64], en = new long[64], re = new long[64];
+            List<T> pl = new ArrayList<>();
+            int local = 0;
+            while (s.find()) {
+                if (c.cancel.cancelled) throw new CancellationException();
+                found++;
+                if (payload != null || found <= KEPT_WHEN_COUNTING) {
+                    if (local == st.length) { st = Arrays.copyOf(st, local * 2); en = Arrays.copyOf(en, local * 2); re = Arrays.copyOf(re, local * 2); }
+                    st[local] = s.start();
+                    en[local] = s.end();
+                    re[local] = s.resumeOffset();
+                    local++;
+                    if (payload != null) pl.add(payload.apply(s));
+                }
+                bytes += s.end() - s.start();
+                if (payload != null && found >= nextPublish) {
+                    publish(c, st, en, re, pl, local, found, s.resumeOffset());
+                    local = 0;
+                    pl = new ArrayList<>();
+                    published = found;
+                    nextPublish = found + Math.min(256, found);
+                }
+                if (payload != null && (found >= BUDGET_RESULTS || bytes >= BUDGET_BYTES)) {
+                    synchronized (this) { c.budgetStop = s.resumeOffset(); }
+                    break;
+                }
+            }
+            publish(c, st, en, re, pl, local, found, found > published ? s.resumeOffset() : -1);
+            synchronized (this) {
+                if (c.budgetStop < 0) c.stoppedAt = s.stoppedAt();
+                c.finished = true;
+            }
+        } catch (Throwable t) {
+            synchronized (this) {
+                c.failure = t;
+                c.finished = true;
+            }
+        } finally {
+            synchronized (this) {
+                running--;
+                notifyAll();
+            }
+        }
+    }
+
+    private synchronized void publish(Chunk<T> c, long[] st, long[] en, long[] re, List<T> pl, int n, int found, long lastResume) {
+        if (c.kept + n > c.starts.length) {
+            int cap = Math.max(c.kept + n, c.starts.length * 2);
+            c.starts = Arrays.copyOf(c.starts, cap);
+            c.ends = Arrays.copyOf(c.ends, cap);
+            c.resumes = Arrays.copyOf(c.resumes, cap);
+        }
+        System.arraycopy(st, 0, c.starts, c.kept, n);
+        System.arraycopy(en, 0, c.ends, c.kept, n);
+        System.arraycopy(re, 0, c.resumes, c.kept, n);
+        c.payloads.addAll(pl);
+        c.kept += n;
+        c.count = found;
+        if (lastResume >= 0) c.lastResume = lastResume;
+        notifyAll();
+    }
+
+    // ---- the reader ----
+
+    /** The next payloads in order (empty only at the end), as a list the caller may keep. */
+    public List<T> nextBatch() {
+        if (payload == null) throw new IllegalStateException("this scan only counts");
+        batch.clear();
+        while (batch.isEmpty() && !finished) step();
+        return new ArrayList<>(batch);
+    }
+
+    /** Counts every remaining match (payloads are not made). */
+    public long countRemaining() {
+        long before = emitted;
+        while (!finished) {
+            step();
+            batch.clear();
+        }
+        return emitted - before;
+    }
+
+    /** Moves the sequence on by at least one result, or one chunk, or to the end. */
+    private synchronized void step() {
+        fill();
+        if (rescan != null) { rescanStep(); return; }
+        Chunk<T> c = queue.peekFirst();
+        if (c == null) { finished = true; return; }
+        // Wait for something new in the head chunk (for all of it, when only counting).
+        while (!c.finished && (payload == null || cursor >= c.kept)) awaitProgress();
+        if (c.failure != null) throw rethrow(c.failure);
+        while (cursor < c.kept) {
+            long st = c.starts[cursor];
+            if (st < resume) { cursor++; lastWasKept = false; continue; }
+            boolean inGap = cursor == 0 || c.resumes[cursor - 1] <= resume;
+            if (!inGap) { startRescan(); return; }
+            emit(c, cursor++);
+            lastWasKept = true;
+        }
+        if (!c.finished) return;
+        if (c.count > c.kept) {
+            // Counting: the matches after the kept ones were counted only. In step with the chunk, they are the sequence's.
+            if (!(lastWasKept && c.resumes[c.kept - 1] == resume)) { startRescan(); return; }
+            emitted += c.count - c.kept;
+            resume = c.lastResume;
+        } else if (c.kept > 0 && c.resumes[c.kept - 1] > resume && resume < Math.min(to, c.end)) {
+            // The sequence is inside the chunk's last match: the task never searched from where the sequence goes on.
+            startRescan();
+            return;
+        }
+        queue.pollFirst();
+        cursor = 0;
+        lastWasKept = false;
+        adapt(c);
+        if (c.budgetStop >= 0 && c.budgetStop < Math.min(to, c.end)) {
+            // The rest of the chunk comes first, in chunks of the base size; the first searches from where the task stopped.
+            List<Chunk<T>> parts = new ArrayList<>();
+            long stop = Math.min(to, c.end);
+            for (long b = c.budgetStop; b < stop; ) {
+                long e = source.unitEnd(Math.min(stop, b + baseChunk));
+                parts.add(new Chunk<>(b, e >= stop ? c.end : e, b));
+                b = e;
+            }
+            for (int i = parts.size() - 1; i >= 0; i--) queue.addFirst(parts.get(i));
+        } else if (c.stoppedAt >= 0 && resume < c.end) {
+            // The task ran out of window at stoppedAt; no match starts between its last match and there.
+            resume = Math.max(resume, c.stoppedAt);
+            startRescan();
+        }
+    }
+
+    private void startRescan() {
+        rescan = new RegexScanner(spec, new RegexScanner.Limits(resume, Long.MAX_VALUE, to), null);
+    }
+
+    /** One match of the reader's own search; back in step with the chunks when it equals one of theirs. */
+    private void rescanStep() {
+        if (!rescan.find()) {
+            rescan = null;
+            finished = true;
+            closeChunks();
+            return;
+        }
+        long st = rescan.start(), en = rescan.end();
+        // Chunks wholly before this match are passed; chunks not made yet start after it.
+        while (!queue.isEmpty() && queue.peekFirst().end <= st) {
+            queue.pollFirst().cancel.cancel();
+            cursor = 0;
+        }
+        if (queue.isEmpty() && nextChunkBegin <= st) nextChunkBegin = source.unitEnd(Math.min(to, st + 1));
+        if (payload != null) batch.add(payload.apply(rescan));
+        emitted++;
+        resume = rescan.resumeOffset();
+        Chunk<T> c = queue.peekFirst();
+        if (c == null || c.begin > st) return;
+        // Wait until the chunk has published results up to this match, then look for it among them.
+        while (!c.finished && (c.kept == 0 || c.starts[c.kept - 1] < st)) awaitProgress();
+        if (c.failure != null) throw rethrow(c.failure);
+        for (int j = 0; j < c.kept; j++) {
+            if (c.starts[j] > st) break;
+            if (c.starts[j] == st && c.ends[j] == en) {
+                cursor = j + 1;
+                lastWasKept = true;
+                rescan = null;
+                return;
+            }
+        }
+    }
+
+    private void emit(Chunk<T> c, int i) {
+        if (payload != null) batch.add(c.payloads.get(i));
+        emitted++;
+        resume = c.resumes[i];
+    }
+
+    private void awaitProgress() {
+        try {
+            wait(100);
+            fill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while scanning");
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        throw new IllegalStateException(t);
+    }
+
+    /** Stops every task; results not yet read are dropped. */
+    @Override
+    public synchronized void close() {
+        finished = true;
+        closeChunks();
+    }
+
+    private void closeChunks() {
+        for (Chunk<T> c : queue) c.cancel.cancel();
+        queue.clear();
+    }
+
+    /** How many tasks are running now (for tests of the thread bound). */
+    public synchronized int running() { return running; }
+
+    /** Grows chunks while they yield few results, to spare per-task costs; shrinks them when they yield many. */
+    private void adapt(Chunk<T> c) {
+        if (c.count < FEW_RESULTS) chunkSize = Math.min(MAX_CHUNK, chunkSize * 2);
+        else if (c.count > MANY_RESULTS) chunkSize = Math.max(baseChunk, chunkSize / 2);
+    }
+}

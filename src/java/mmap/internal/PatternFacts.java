@@ -1,0 +1,369 @@
+package mmap.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import mmap.internal.RegexSyntax.Alt;
+import mmap.internal.RegexSyntax.Anchor;
+import mmap.internal.RegexSyntax.BackRef;
+import mmap.internal.RegexSyntax.Char;
+import mmap.internal.RegexSyntax.Cls;
+import mmap.internal.RegexSyntax.Group;
+import mmap.internal.RegexSyntax.Kind;
+import mmap.internal.RegexSyntax.Look;
+import mmap.internal.RegexSyntax.Node;
+import mmap.internal.RegexSyntax.Opaque;
+import mmap.internal.RegexSyntax.Rep;
+import mmap.internal.RegexSyntax.Seq;
+import mmap.internal.RequiredLiterals.Facts;
+import mmap.internal.RequiredLiterals.Lit;
+
+/**
+ * What a pattern's tree shows about its matches, read once per pattern and encoding, and what
+ * the scanner should therefore do. Every fact is a promise the scanner relies on for exact
+ * results, so each is conservative: a pattern the parser does not follow gets none.
+ *
+ * <ul>
+ * <li>{@link #lineConfined}: nothing in the pattern (lookarounds included) can match a newline,
+ *     so every match and every attempt stays within its line, peeking at most a few characters
+ *     past its ends (for {@code $}, {@code \b} and the like).
+ * <li>{@link #reachBack}: how many characters before an attempt's start the engine may read
+ *     (lookbehind, {@code \b}, {@code ^}); -1 when it is unbounded, as for {@code (?<=a+)}.
+ * <li>{@link #firstBytes}: the bytes a match can start with, when it cannot be empty.
+ * <li>{@link #plan}: literals every match starts with or contains, and how to find the match
+ *     around one.
+ * </ul>
+ */
+final class PatternFacts {
+
+    /** How a literal candidate leads to a match. */
+    enum Mode {
+        /** Every match starts with one of the literals: one attempt, at the candidate. */
+        PREFIX,
+        /** Every match contains one; it starts within a bounded stretch before the candidate. */
+        BOUNDED,
+        /** Every match contains one, and stays within its line: search the candidate's line. */
+        LINE
+    }
+
+    /**
+     * The literals (as byte shapes) and how to use them. For BOUNDED, a match through a
+     * candidate at c starts no earlier than the run of {@code prefixClass} bytes ending at c
+     * (when known) nor the run of {@code runClass} bytes around c (when known), and no later
+     * than {@code c - prefixMin} unless the literal's first byte can be part of the prefix.
+     */
+    record Plan(Mode mode, List<ByteSet[]> literals, ByteSet prefixClass, int prefixMin, boolean literalInPrefix,
+                ByteSet runClass, long score) {}
+
+    final Node tree;
+    final boolean previousMatch;
+    final boolean lineConfined;
+    final int reachBack;
+    final ByteSet firstBytes;
+    final Plan plan;
+    final Delimited delimited;
+
+    private PatternFacts(Pattern p, int flags, boolean utf8) {
+        this.tree = RegexSyntax.parse(p, flags);
+        String src = p.pattern();
+        if (tree == null) {
+            previousMatch = src.contains("\\G");
+            lineConfined = false;
+            reachBack = src.contains("(?<=") || src.contains("(?<!") ? -1 : 2;
+            firstBytes = null;
+            plan = null;
+        } else {
+            previousMatch = hasPreviousMatch(tree);
+            lineConfined = confined(tree);
+            int back = reachBack(tree);
+            reachBack = back < 0 ? -1 : back + 2;
+            First f = first(tree, utf8);
+            firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
+            plan = choosePlan(tree, utf8, lineConfined);
+        }
+        this.delimited = Delimited.of(p);
+    }
+
+    private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
+                         Delimited delimited) {
+        this.tree = tree;
+        this.previousMatch = previousMatch;
+        this.lineConfined = lineConfined;
+        this.reachBack = reachBack;
+        this.firstBytes = firstBytes;
+        this.plan = plan;
+        this.delimited = delimited;
+    }
+
+    /** What holds whichever of the candidate compile flags {@code p} had: each fact in its weaker form. */
+    private static PatternFacts merge(PatternFacts a, PatternFacts b) {
+        ByteSet first = null;
+        if (a.firstBytes != null && b.firstBytes != null) { first = a.firstBytes.copy(); first.addAll(b.firstBytes); }
+        int back = a.reachBack < 0 || b.reachBack < 0 ? -1 : Math.max(a.reachBack, b.reachBack);
+        Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
+        return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
+                a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null);
+    }
+
+    private static boolean samePlan(Plan a, Plan b) {
+        if (a == null || b == null) return false;
+        if (a.mode() != b.mode() || a.prefixMin() != b.prefixMin() || a.literalInPrefix() != b.literalInPrefix()) return false;
+        if (!java.util.Objects.equals(a.prefixClass(), b.prefixClass()) || !java.util.Objects.equals(a.runClass(), b.runClass())) return false;
+        if (a.literals().size() != b.literals().size()) return false;
+        for (int i = 0; i < a.literals().size(); i++) if (!java.util.Arrays.equals(a.literals().get(i), b.literals().get(i))) return false;
+        return true;
+    }
+
+    private static final Map<String, PatternFacts> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, PatternFacts> e) { return size() > 256; }
+    };
+
+    /** The facts of {@code p} read as UTF-8 ({@code utf8}) or Latin-1 text; cached. */
+    static PatternFacts of(Pattern p, boolean utf8) {
+        String key = p.flags() + "/" + utf8 + "/" + p.pattern();
+        synchronized (CACHE) {
+            PatternFacts f = CACHE.get(key);
+            if (f != null) return f;
+        }
+        PatternFacts f = null;
+        for (int flags : RegexSyntax.compileFlags(p)) {
+            PatternFacts g = new PatternFacts(p, flags, utf8);
+            f = f == null ? g : merge(f, g);
+        }
+        synchronized (CACHE) { CACHE.put(key, f); }
+        return f;
+    }
+
+    // ---- \G ----
+
+    private static boolean hasPreviousMatch(Node n) {
+        if (n instanceof Anchor a) return a.kind() == Kind.PREVIOUS_MATCH;
+        for (Node c : children(n)) if (hasPreviousMatch(c)) return true;
+        return false;
+    }
+
+    private static List<Node> children(Node n) {
+        if (n instanceof Seq s) return s.items();
+        if (n instanceof Alt a) return a.branches();
+        if (n instanceof Rep r) return List.of(r.body());
+        if (n instanceof Group g) return List.of(g.body());
+        if (n instanceof Look l) return List.of(l.body());
+        return List.of();
+    }
+
+    // ---- line confinement ----
+
+    static boolean confined(Node n) {
+        if (n instanceof Char c) {
+            int[] v = CharSets.variants(c);
+            if (v == null) return false;
+            for (int cp : v) if (cp == '\n') return false;
+            return true;
+        }
+        if (n instanceof Cls c) return !CharSets.asciiMembers(c)['\n'];
+        if (n instanceof Opaque) return false;
+        if (n instanceof BackRef || n instanceof Anchor) return true;   // a back reference repeats confined text
+        for (Node c : children(n)) if (!confined(c)) return false;
+        return true;
+    }
+
+    // ---- how far back an attempt looks ----
+
+    /** Characters before an attempt's start the engine may read, or -1 for no bound. */
+    private static int reachBack(Node n) {
+        if (n instanceof Look l && l.behind()) {
+            int len = maxLength(l.body());
+            int inner = reachBack(l.body());
+            return len < 0 || inner < 0 ? -1 : saturate((long) len + inner);
+        }
+        if (n instanceof Anchor) return 1;
+        int r = 0;
+        for (Node c : children(n)) {
+            int b = reachBack(c);
+            if (b < 0) return -1;
+            r = Math.max(r, b);
+        }
+        return r;
+    }
+
+    /** The most characters a node can consume, or -1 for no bound. */
+    private static int maxLength(Node n) {
+        if (n instanceof Char c) return Character.charCount(c.cp()) == 2 ? 2 : 2;
+        if (n instanceof Cls) return 2;
+        if (n instanceof Look || n instanceof Anchor) return 0;
+        if (n instanceof BackRef || n instanceof Opaque) return -1;
+        if (n instanceof Rep r) {
+            int b = maxLength(r.body());
+            if (b < 0 || r.max() < 0) return b == 0 ? 0 : -1;
+            return saturate((long) b * r.max());
+        }
+        if (n instanceof Alt a) {
+            int m = 0;
+            for (Node c : a.branches()) { int b = maxLength(c); if (b < 0) return -1; m = Math.max(m, b); }
+            return m;
+        }
+        long sum = 0;
+        for (Node c : children(n)) { int b = maxLength(c); if (b < 0) return -1; sum += b; }
+        return saturate(sum);
+    }
+
+    private static int saturate(long v) { return v > Integer.MAX_VALUE / 8 ? -1 : (int) v; }
+
+    // ---- first bytes ----
+
+    private record First(ByteSet bytes, boolean nullable) {}
+
+    private static First first(Node n, boolean utf8) {
+        if (n instanceof Char c) {
+            int[] v = CharSets.variants(c);
+            if (v == null || c.cp() == 0xFFFD) return new First(ByteSet.range(0, 255), false);
+            ByteSet s = new ByteSet();
+            for (int cp : v) {
+                byte[] e = encodeChar(cp, utf8);
+                if (e != null) s.add(e[0]);
+            }
+            return new First(s, false);
+        }
+        if (n instanceof Cls c) return new First(classBytes(c), false);
+        if (n instanceof Look || n instanceof Anchor) return new First(new ByteSet(), true);
+        if (n instanceof BackRef || n instanceof Opaque) return new First(ByteSet.range(0, 255), true);
+        if (n instanceof Group g) return first(g.body(), utf8);
+        if (n instanceof Rep r) {
+            First b = first(r.body(), utf8);
+            return new First(b.bytes, b.nullable || r.min() == 0);
+        }
+        if (n instanceof Alt a) {
+            ByteSet s = new ByteSet();
+            boolean nullable = false;
+            for (Node branch : a.branches()) {
+                First b = first(branch, utf8);
+                s.addAll(b.bytes);
+                nullable |= b.nullable;
+            }
+            return new First(s, nullable);
+        }
+        ByteSet s = new ByteSet();
+        for (Node item : ((Seq) n).items()) {
+            First b = first(item, utf8);
+            s.addAll(b.bytes);
+            if (!b.nullable) return new First(s, false);
+        }
+        return new First(s, true);
+    }
+
+    /** The bytes a class's characters can consist of: its ASCII members, and every byte above 0x7F if it can match more. */
+    private static ByteSet classBytes(Cls c) {
+        ByteSet s = new ByteSet();
+        boolean[] in = CharSets.asciiMembers(c);
+        for (int ch = 0; ch < 128; ch++) if (in[ch]) s.add(ch);
+        // Decoded text holds U+FFFD for every malformed byte, so any byte above 0x7F may stand for a non-ASCII match.
+        if (!c.asciiOnly()) for (int b = 0x80; b < 0x100; b++) s.add(b);
+        return s;
+    }
+
+    private static byte[] encodeChar(int cp, boolean utf8) {
+        String s = new String(Character.toChars(cp));
+        if (!utf8 && cp > 0xFF) return null;
+        return s.getBytes(utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    }
+
+    // ---- the classes runs of matched text consist of ----
+
+    /** The bytes and least length of what a run of nodes consumes, when each is a character, class, repetition of those, or zero-width. */
+    private record Span(ByteSet bytes, int min) {}
+
+    private static Span span(List<Node> nodes, boolean utf8) {
+        ByteSet s = new ByteSet();
+        long min = 0;
+        for (Node n : nodes) {
+            Span x = span(n, utf8);
+            if (x == null) return null;
+            s.addAll(x.bytes);
+            min += x.min;
+        }
+        return new Span(s, (int) Math.min(min, 1 << 20));
+    }
+
+    private static Span span(Node n, boolean utf8) {
+        if (n instanceof Char c) {
+            int[] v = CharSets.variants(c);
+            if (v == null) return null;
+            ByteSet s = new ByteSet();
+            if (c.cp() == 0xFFFD) for (int b = 0x80; b < 0x100; b++) s.add(b);
+            for (int cp : v) { byte[] e = encodeChar(cp, utf8); if (e != null) for (byte b : e) s.add(b); }
+            return new Span(s, 1);
+        }
+        if (n instanceof Cls c) return new Span(classBytes(c), 1);
+        if (n instanceof Look || n instanceof Anchor) return new Span(new ByteSet(), 0);
+        if (n instanceof Group g) return span(g.body(), utf8);
+        if (n instanceof Rep r) {
+            Span b = span(r.body(), utf8);
+            return b == null ? null : new Span(b.bytes, (int) Math.min((long) b.min * r.min(), 1 << 20));
+        }
+        if (n instanceof Seq s) return span(s.items(), utf8);
+        if (n instanceof Alt a) {
+            ByteSet s = new ByteSet();
+            int min = Integer.MAX_VALUE;
+            for (Node branch : a.branches()) {
+                Span b = span(branch, utf8);
+                if (b == null) return null;
+                s.addAll(b.bytes);
+                min = Math.min(min, b.min);
+            }
+            return new Span(s, min);
+        }
+        return null;                             // back references, \R, \X
+    }
+
+    // ---- choosing how to use literals ----
+
+    private static Plan choosePlan(Node tree, boolean utf8, boolean confined) {
+        Node root = tree;
+        while (root instanceof Group g) root = g.body();
+        Span whole = span(root, utf8);
+        ByteSet runClass = whole == null || whole.bytes.size() >= 250 ? null : whole.bytes;
+        List<Plan> plans = new ArrayList<>();
+
+        Facts rootFacts = RequiredLiterals.of(root, utf8);
+        add(plans, Mode.PREFIX, rootFacts.starts(), null, 0, utf8, null);
+
+        if (root instanceof Seq s) {
+            List<Facts> fs = new ArrayList<>();
+            for (Node item : s.items()) fs.add(RequiredLiterals.of(item, utf8));
+            for (RequiredLiterals.Run run : RequiredLiterals.runs(fs)) {
+                Span before = span(s.items().subList(0, run.from()), utf8);
+                if (before != null || runClass != null) add(plans, Mode.BOUNDED, run.literals(), before, 0, utf8, runClass);
+                else if (confined) add(plans, Mode.LINE, run.literals(), null, 0, utf8, null);
+            }
+        }
+        List<Lit> anywhere = rootFacts.bestRequired(utf8);
+        if (runClass != null) add(plans, Mode.BOUNDED, anywhere, null, 0, utf8, runClass);
+        else if (confined) add(plans, Mode.LINE, anywhere, null, 0, utf8, null);
+
+        Plan best = null;
+        for (Plan p : plans) {
+            if (best == null || p.score() < best.score() || (p.score() == best.score() && p.mode().ordinal() < best.mode().ordinal()))
+                best = p;
+        }
+        return best;
+    }
+
+    private static void add(List<Plan> plans, Mode mode, List<Lit> lits, Span before, int unused, boolean utf8, ByteSet runClass) {
+        if (RequiredLiterals.usable(lits) == null) return;
+        List<ByteSet[]> encoded = new ArrayList<>();
+        for (Lit l : lits) {
+            ByteSet[] b = RequiredLiterals.encode(l, utf8);
+            if (b == null || b.length == 0) return;
+            encoded.add(b);
+        }
+        long score = RequiredLiterals.score(lits, utf8);
+        ByteSet prefixClass = before == null ? null : before.bytes;
+        int prefixMin = before == null ? 0 : before.min;
+        boolean inPrefix = false;
+        if (prefixClass != null) for (ByteSet[] l : encoded) inPrefix |= l[0].intersects(prefixClass);
+        plans.add(new Plan(mode, encoded, prefixClass, prefixMin, inPrefix, runClass, score));
+    }
+}

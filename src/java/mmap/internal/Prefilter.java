@@ -1,0 +1,129 @@
+package mmap.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a scan need run the regex engine at all: the starts of occurrences of a set of
+ * literals (each a byte shape: a set of bytes per position), or the positions of bytes of a
+ * set. It reads the text block by block into a heap buffer and searches it for each literal's
+ * rarest byte ({@link ByteFrequency}) with {@link ByteClassSearch}, then checks the whole
+ * literal around every hit.
+ */
+final class Prefilter {
+    private static final int BLOCK = ByteSearch.BLOCK;
+
+    private final Source src;
+    private final ByteSet[][] literals;   // null: byte-set mode
+    private final int[] probeAt;          // each literal's probe position
+    private final int[][] byProbeByte;    // for each byte value, the literals whose probe set holds it
+    private final int minK, maxK;
+    private final ByteClassSearch probes;
+    private final byte[] buf;
+    private long bufStart, bufEnd;        // the text bytes buf holds
+
+    private Prefilter(Source src, List<ByteSet[]> lits, ByteSet bytes) {
+        this.src = src;
+        if (lits == null) {
+            literals = null;
+            probeAt = null;
+            byProbeByte = null;
+            minK = maxK = 0;
+            probes = new ByteClassSearch(bytes);
+        } else {
+            literals = lits.toArray(ByteSet[][]::new);
+            probeAt = new int[literals.length];
+            ByteSet union = new ByteSet();
+            int lo = Integer.MAX_VALUE, hi = 0;
+            List<List<Integer>> by = new ArrayList<>();
+            for (int b = 0; b < 256; b++) by.add(new ArrayList<>());
+            for (int i = 0; i < literals.length; i++) {
+                int k = rarest(literals[i]);
+                probeAt[i] = k;
+                union.addAll(literals[i][k]);
+                for (int b : literals[i][k].members()) by.get(b).add(i);
+                lo = Math.min(lo, k);
+                hi = Math.max(hi, k);
+            }
+            byProbeByte = new int[256][];
+            for (int b = 0; b < 256; b++) byProbeByte[b] = by.get(b).stream().mapToInt(Integer::intValue).toArray();
+            minK = lo;
+            maxK = hi;
+            probes = new ByteClassSearch(union);
+        }
+        buf = new byte[BLOCK + 256];
+        bufStart = bufEnd = src.from;
+    }
+
+    /** Candidates are the starts of occurrences of any of {@code literals}. */
+    static Prefilter ofLiterals(Source src, List<ByteSet[]> literals) {
+        return new Prefilter(src, literals, null);
+    }
+
+    /** Candidates are the positions of the bytes in {@code bytes}. */
+    static Prefilter ofBytes(Source src, ByteSet bytes) {
+        return new Prefilter(src, null, bytes);
+    }
+
+    /** The position whose byte set is rarest in text, counting a set by its commonest byte and its size. */
+    private static int rarest(ByteSet[] lit) {
+        int best = 0, bestCost = Integer.MAX_VALUE;
+        for (int i = 0; i < lit.length; i++) {
+            int cost = lit[i].worstRank() + 4 * (lit[i].size() - 1);
+            if (cost < bestCost) { bestCost = cost; best = i; }
+        }
+        return best;
+    }
+
+    /** The first candidate in [from, limit), or -1. */
+    long next(long from, long limit) {
+        limit = Math.min(limit, src.to);
+        if (from >= limit) return -1;
+        if (literals == null) return nextProbe(from, limit);
+        long best = -1;
+        long pos = from + minK;
+        while (true) {
+            long end = Math.min(src.to, (best >= 0 ? best : limit - 1) + maxK + 1);
+            long h = nextProbe(pos, end);
+            if (h < 0) return best;
+            int b = byteAt(h) & 0xFF;
+            for (int i : byProbeByte[b]) {
+                long s = h - probeAt[i];
+                if (s >= from && s < limit && (best < 0 || s < best) && verify(i, s)) best = s;
+            }
+            pos = h + 1;
+        }
+    }
+
+    private boolean verify(int lit, long s) {
+        ByteSet[] l = literals[lit];
+        if (s + l.length > src.to) return false;
+        for (int j = 0; j < l.length; j++) if (!l[j].contains(byteAt(s + j))) return false;
+        return true;
+    }
+
+    /** The first position in [pos, end) whose byte is a probe byte, or -1. */
+    private long nextProbe(long pos, long end) {
+        while (pos < end) {
+            if (pos < bufStart || pos >= bufEnd) load(pos);
+            int hit = probes.indexIn(buf, (int) (pos - bufStart), (int) (Math.min(end, bufEnd) - bufStart));
+            if (hit >= 0) return bufStart + hit;
+            pos = Math.min(end, bufEnd);
+        }
+        return -1;
+    }
+
+    private byte byteAt(long p) {
+        if (p >= bufStart && p < bufEnd) return buf[(int) (p - bufStart)];
+        return src.byteAt(p);
+    }
+
+    /** Loads the block at {@code pos}, keeping a little of the text before it for checking literals around a hit. */
+    private void load(long pos) {
+        long start = Math.max(src.from, pos - Math.min(maxK, 128));
+        long end = Math.min(src.to, start + buf.length);
+        src.copy(start, buf, 0, (int) (end - start));
+        bufStart = start;
+        bufEnd = end;
+    }
+}

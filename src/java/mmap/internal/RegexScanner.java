@@ -1,0 +1,150 @@
+package mmap.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the successive matches of a java.util.regex Pattern in bytes [from, to) of a segment,
+ * with exactly the results of {@code Matcher.find()} over the whole decoded text, in bounded
+ * memory for ordinary text. It picks a strategy from what the pattern's tree shows
+ * ({@link PatternFacts}):
+ * <ul>
+ * <li>{@link DelimitedFinder} for {@code O(.*?)C} and {@code O[^C]*C}: a byte scan;
+ * <li>{@link CandidateFinder} when every match starts with or contains a literal, or starts
+ *     with a byte of a small set: the engine runs only around candidates;
+ * <li>{@link WindowFinder} otherwise: {@code find()} over windows.
+ * </ul>
+ *
+ * <p>For parallel scans a scanner can be limited ({@link Limits}): it starts searching at
+ * {@code searchFrom} (the text still begins at {@code from}), reports only matches that start
+ * before {@code startLimit}, and keeps its windows below {@code windowLimit}; when it would
+ * need more it stops, and {@link #stoppedAt()} tells where an unlimited scanner must carry on.
+ *
+ * <p>This class is public for {@code mmap.core} and {@code mmap.MappedFile} only; it carries no
+ * compatibility promise.
+ */
+public final class RegexScanner {
+    public static final long DEFAULT_WINDOW = 512 << 10;
+
+    /** Byte-scan and literal fast paths; {@code -Dmmap.regex.fastPaths=false} turns them off (for tests). */
+    static final boolean FAST_PATHS = !"false".equals(System.getProperty("mmap.regex.fastPaths"));
+
+    /** What to scan: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1; a first window of {@code initialWindow} bytes. */
+    public record Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8, long initialWindow, boolean fastPaths) {
+        public Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8) {
+            this(seg, from, to, pattern, utf8, DEFAULT_WINDOW, FAST_PATHS);
+        }
+
+        /** The same scan with another first window. */
+        public Spec withInitialWindow(long bytes) {
+            return new Spec(seg, from, to, pattern, utf8, bytes, fastPaths);
+        }
+
+        /** Whether matches depend on where the previous one ended ({@code \G}), so that the text cannot be split. */
+        public boolean splittable() {
+            return !PatternFacts.of(pattern, utf8).previousMatch;
+        }
+    }
+
+    /** Where and how far a scanner may look. */
+    public record Limits(long searchFrom, long startLimit, long windowLimit) {}
+
+    /** A flag a scan checks now and then, even inside one long {@code Matcher.find()}: set it to stop the scan. */
+    public static final class Cancel {
+        volatile boolean cancelled;
+
+        /** Stops every scan that checks this flag, with a CancellationException. */
+        public void cancel() { cancelled = true; }
+
+        /** Whether {@link #cancel()} was called. */
+        public boolean isCancelled() { return cancelled; }
+    }
+
+    private final Finder finder;
+    private final Pattern pattern;
+
+    /** A scanner of the whole of {@code spec}. */
+    public RegexScanner(Spec spec) {
+        this(spec, null, null);
+    }
+
+    /** A scanner of {@code spec}; {@code limits} and {@code cancel} may be null. */
+    public RegexScanner(Spec spec, Limits limits, Cancel cancel) {
+        Source src = new Source(spec.seg(), spec.from(), spec.to(), spec.utf8());
+        long searchFrom = limits == null ? spec.from() : Math.max(spec.from(), limits.searchFrom());
+        long startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
+        long windowLimit = limits == null ? spec.to() : Math.min(spec.to(), Math.max(limits.windowLimit(), searchFrom + 1));
+        this.pattern = spec.pattern();
+        PatternFacts facts = PatternFacts.of(spec.pattern(), spec.utf8());
+        long margin = MatchWindow.marginFor(facts.reachBack, spec.utf8());
+        long initial = Math.max(16, spec.initialWindow());
+        boolean fast = spec.fastPaths() && !facts.previousMatch && margin >= 0;
+        if (fast && facts.delimited != null) {
+            finder = new DelimitedFinder(src, facts.delimited, searchFrom, startLimit, windowLimit);
+        } else if (fast && facts.plan != null) {
+            CandidateFinder.Mode mode = switch (facts.plan.mode()) {
+                case PREFIX -> CandidateFinder.Mode.PREFIX;
+                case BOUNDED -> CandidateFinder.Mode.BOUNDED;
+                case LINE -> CandidateFinder.Mode.LINE;
+            };
+            finder = new CandidateFinder(src, pattern, facts, mode, margin, Math.min(initial, 64 << 10),
+                    searchFrom, startLimit, windowLimit, cancel);
+        } else if (fast && facts.firstBytes != null && sparse(facts.firstBytes)) {
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.FIRST_BYTE, margin, Math.min(initial, 64 << 10),
+                    searchFrom, startLimit, windowLimit, cancel);
+        } else {
+            finder = new WindowFinder(src, pattern, facts.lineConfined, margin, initial, searchFrom, startLimit, windowLimit, cancel);
+        }
+    }
+
+    /** Whether a search for the set skips most of ordinary text: none of its bytes is among the commonest. */
+    private static boolean sparse(ByteSet firstBytes) {
+        return firstBytes.worstRank() < 230 && firstBytes.size() <= 64;
+    }
+
+    /** Which strategy this scanner uses, for tests and benchmarks. */
+    public String strategy() {
+        return finder instanceof CandidateFinder c ? "candidates" : finder.getClass().getSimpleName();
+    }
+
+    /** Finds the next match; false when there are no more (or, see {@link #stoppedAt()}, when limited). */
+    public boolean find() { return finder.find(); }
+
+    /** Where a limited scan stopped for want of text (an unlimited scan must carry on from there), or -1. */
+    public long stoppedAt() { return finder.stoppedAt; }
+
+    /** The byte offset where the search after the last match starts (after an empty match, one char on). */
+    public long resumeOffset() { return finder.resume; }
+
+    /** Byte offset of the last match's start. */
+    public long start() { return finder.lastStart; }
+
+    /** Byte offset of the last match's end. */
+    public long end() { return finder.lastEnd; }
+
+    /** The pattern's number of groups. */
+    public int groupCount() { return finder.groupCount(); }
+
+    /** Group {@code g} of the last match, or null when it did not take part. */
+    public String group(int g) { return finder.group(g); }
+
+    /** Byte offset of group {@code g}'s start, or -1. */
+    public long start(int g) { return finder.start(g); }
+
+    /** Byte offset of group {@code g}'s end, or -1. */
+    public long end(int g) { return finder.end(g); }
+
+    /** The pattern's named groups. */
+    public Map<String, Integer> namedGroups() { return pattern.namedGroups(); }
+
+    /** The pattern. */
+    public Pattern pattern() { return pattern; }
+
+    /** Counts the remaining matches without building strings. */
+    public long count() {
+        long n = 0;
+        while (find()) n++;
+        return n;
+    }
+}

@@ -1,0 +1,124 @@
+package mmap.internal;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The text a scan reads: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1, and the
+ * only place a scan reads the segment. Every read is a copy to the heap ({@link Access}), so
+ * that no search, decoding or matching ever runs over mapped memory.
+ */
+final class Source {
+    final MemorySegment seg;
+    final long from, to;
+    final boolean utf8;
+
+    private final byte[] near = new byte[16];
+    private final byte[] scratch = new byte[8192];
+
+    Source(MemorySegment seg, long from, long to, boolean utf8) {
+        if (from < 0 || to > seg.byteSize() || from > to)
+            throw new IndexOutOfBoundsException("[" + from + ", " + to + ") is outside " + seg.byteSize() + " bytes");
+        this.seg = seg;
+        this.from = from;
+        this.to = to;
+        this.utf8 = utf8;
+    }
+
+    /** Copies bytes [pos, pos + len) of the text into {@code dst} at {@code off}. */
+    void copy(long pos, byte[] dst, int off, int len) {
+        Access.copy(seg, pos, dst, off, len);
+    }
+
+    /** The byte at {@code pos}. */
+    byte byteAt(long pos) {
+        return Access.getByte(seg, pos);
+    }
+
+    /** The start of the unit (character, or malformed subpart) that holds byte {@code p}; {@code p} when it starts one. */
+    long unitStart(long p) {
+        if (!utf8 || p <= from || p >= to) return Math.max(from, Math.min(p, to));
+        long q0 = Math.max(from, p - 3);
+        int n = (int) (Math.min(to, p + 4) - q0);
+        copy(q0, near, 0, n);
+        int rel = (int) (p - q0);
+        if (!Utf8.continuation(near[rel] & 0xFF)) return p;
+        int sync = -1;
+        for (int i = rel - 1; i >= 0; i--) {
+            if (!Utf8.continuation(near[i] & 0xFF)) { sync = i; break; }
+        }
+        if (sync < 0) {
+            // Three continuation bytes back and no lead: p is a lone continuation byte, unless the text starts there.
+            if (q0 > from) return p;
+            sync = 0;
+        }
+        int i = sync;
+        while (true) {
+            int len = Utf8.unitLength(near, i, n);
+            if (i + len > rel) return q0 + i;
+            i += len;
+        }
+    }
+
+    /**
+     * Whether {@code p} is the second byte of a four-byte character: the position of its low
+     * surrogate, where Java may try a match too (such a position's byte offset is the
+     * character's first byte plus one).
+     */
+    boolean lowSurrogateAt(long p) {
+        if (!utf8 || p <= from || p >= to) return false;
+        long s = unitStart(p);
+        return s == p - 1 && unitEnd(p) - s == 4;
+    }
+
+    /** The first unit boundary at or after {@code p}. */
+    long unitEnd(long p) {
+        if (!utf8 || p <= from || p >= to) return Math.max(from, Math.min(p, to));
+        long s = unitStart(p);
+        if (s == p) return p;
+        int n = (int) (Math.min(to, s + 4) - s);
+        copy(s, near, 0, n);
+        return s + Utf8.unitLength(near, 0, n);
+    }
+
+    /** The first position in [pos, end) holding {@code b}, or -1; reads a little at first, more as it goes. */
+    long indexOf(byte b, long pos, long end) {
+        int chunk = 256;
+        while (pos < end) {
+            int n = (int) Math.min(end - pos, chunk);
+            copy(pos, scratch, 0, n);
+            int hit = ByteSearch.indexOf(scratch, 0, n, b);
+            if (hit >= 0) return pos + hit;
+            pos += n;
+            chunk = scratch.length;
+        }
+        return -1;
+    }
+
+    /** The last position in [floor, end) holding {@code b}, or -1; reads backward from {@code end}. */
+    long lastIndexOf(byte b, long floor, long end) {
+        int chunk = 256;
+        while (end > floor) {
+            int n = (int) Math.min(end - floor, chunk);
+            copy(end - n, scratch, 0, n);
+            int hit = ByteSearch.lastIndexOf(scratch, 0, n, b);
+            if (hit >= 0) return end - n + hit;
+            end -= n;
+            chunk = scratch.length;
+        }
+        return -1;
+    }
+
+    /** The least p in [floor, c] such that every byte in [p, c) is in {@code cls}. */
+    long runStart(ByteClassSearch cls, long c, long floor) {
+        int chunk = 64;
+        long end = c;
+        while (end > floor) {
+            int n = (int) Math.min(end - floor, chunk);
+            copy(end - n, scratch, 0, n);
+            for (int i = n - 1; i >= 0; i--) if (!cls.contains(scratch[i])) return end - n + i + 1;
+            end -= n;
+            chunk = scratch.length;
+        }
+        return floor;
+    }
+}
