@@ -45,6 +45,20 @@
   (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED"] jvm-opts
                        ["-cp" (System/getProperty "java.class.path") "clojure.main" "-e" code])))
 
+(defn crash-reports
+  "The JVM crash reports (hs_err files) in `dir`."
+  [dir]
+  (filter #(str/starts-with? (.getName ^File %) "hs_err") (.listFiles (io/file dir))))
+
+(defn run-clojure-watched
+  "Runs `code` in a child JVM (as run-clojure) that writes any crash report into a fresh
+  folder; returns sh's map plus :crashes, the crash reports' texts."
+  [code & {:keys [jvm-opts prefix]}]
+  (let [dir (temp-dir)
+        r (run-clojure code :prefix prefix
+                       :jvm-opts (concat ["-XX:-CreateCoredumpOnCrash" (str "-XX:ErrorFile=" dir "/hs_err_%p.log")] jvm-opts))]
+    (assoc r :crashes (mapv slurp (crash-reports dir)))))
+
 (defmacro thrown-errno
   "Evaluates body, expecting an errno failure (mmap.ErrnoException, or the raw layer's
   mmap.posix.SyscallException); returns it (or nil)."

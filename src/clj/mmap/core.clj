@@ -32,6 +32,10 @@
 
 (set! *warn-on-reflection* true)
 
+;; Load and initialise the Java layer now, so that what a failure needs is in memory before
+;; the process can run out of descriptors (class files could not be read then).
+(MappedFile/options)
+
 (defn- ->path ^Path [fn-name p]
   (cond (instance? Path p) p
         (instance? File p) (.toPath ^File p)

@@ -125,6 +125,24 @@ public final class MappedFile implements AutoCloseable {
     /** New options, all defaults. */
     public static Options options() { return new Options(); }
 
+    static {
+        // Everything a failure needs is loaded now: a class first needed when the process is out
+        // of descriptors could not be read from the class path then, and errors must still be told.
+        preload(ErrnoException.class, TruncatedFileException.class, SyscallException.class, MapBudget.class, Access.class,
+                mmap.posix.Faults.class, ByteSearch.class, Errno.class, Mman.class, Mman.Stat.class, View.class, Region.class,
+                Advice.class, Protection.class, Mode.class);
+    }
+
+    private static void preload(Class<?>... classes) {
+        for (Class<?> c : classes) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** One mmap'd address range; its arena's cleanup unmaps it unless ownership moved on. */
     private static final class Region {
         final long address;
@@ -158,7 +176,10 @@ public final class MappedFile implements AutoCloseable {
     private volatile long length;
     private Region region;
     private Arena arena;
-    private volatile MemorySegment view;
+    /** The current view with the protection and length it was made for, read by accessors in one step. */
+    private record View(MemorySegment segment, int prot, long length) {}
+
+    private volatile View view;
     private volatile boolean closed;
 
     private MappedFile(String path, Mode mode, long offset, long delta, int fd, int mapFlags, int prot, boolean anon) {
@@ -290,7 +311,9 @@ public final class MappedFile implements AutoCloseable {
             if (opts.advice != null) madviseAll(opts.advice.value());
             if (opts.lock) lock();
         } catch (ErrnoException | RuntimeException e) {
-            close();
+            // Unmap, but leave the descriptor to the caller: it may have to shrink or remove the file.
+            closed = true;
+            arena.close();
             throw e;
         }
     }
@@ -315,7 +338,7 @@ public final class MappedFile implements AutoCloseable {
         MemorySegment v = whole.asSlice(r.length == 0 ? 0 : delta, length);
         this.region = r;
         this.arena = a;
-        this.view = (prot & Mman.PROT_WRITE) == 0 ? v.asReadOnly() : v;
+        this.view = new View((prot & Mman.PROT_WRITE) == 0 ? v.asReadOnly() : v, prot, length);
     }
 
     /**
@@ -349,31 +372,32 @@ public final class MappedFile implements AutoCloseable {
      * {@link #close}, {@link #resize} or {@link #protect}. See the class comment on truncation.
      */
     public MemorySegment segment() {
-        return readable();
+        return readable().segment();
     }
 
     /** A part of {@link #segment()}; it shares the mapping's lifetime. */
     public MemorySegment slice(long from, long len) {
-        checkSubRange(from, len);
-        return readable().asSlice(from, len);
+        View v = readable();
+        checkSubRange(v, from, len);
+        return v.segment().asSlice(from, len);
     }
 
-    private MemorySegment readable() {
-        MemorySegment v = view;
+    private View readable() {
+        View v = view;
         if (closed) throw closedError();
-        if ((prot & Mman.PROT_READ) == 0 && length > 0)
-            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(prot)
+        if ((v.prot() & Mman.PROT_READ) == 0 && v.length() > 0)
+            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(v.prot())
                     + "; protect it with READ before reading");
         return v;
     }
 
-    private MemorySegment writable() {
-        MemorySegment v = view;
+    private View writable() {
+        View v = view;
         if (closed) throw closedError();
         if (mode == Mode.READ_ONLY)
             throw new UnsupportedOperationException("the mapping of " + describe() + " is READ_ONLY; map the file READ_WRITE or PRIVATE to write to it");
-        if ((prot & Mman.PROT_WRITE) == 0)
-            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(prot)
+        if ((v.prot() & Mman.PROT_WRITE) == 0)
+            throw new IllegalStateException("the mapping of " + describe() + " is protected " + Mman.protNames(v.prot())
                     + "; protect it with WRITE before writing");
         return v;
     }
@@ -384,10 +408,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** The byte at {@code offset}. */
     public byte getByte(long offset) {
-        MemorySegment v = readable();
-        checkSubRange(offset, 1);
+        View v = readable();
+        checkSubRange(v, offset, 1);
         try {
-            return Access.getByte(v, offset);
+            return Access.getByte(v.segment(), offset);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 1);
         }
@@ -395,10 +419,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** The 16 bits at {@code offset} in {@code order}; any offset, aligned or not. */
     public short getShort(long offset, ByteOrder order) {
-        MemorySegment v = readable();
-        checkSubRange(offset, 2);
+        View v = readable();
+        checkSubRange(v, offset, 2);
         try {
-            return Access.getShort(v, offset, order == ByteOrder.BIG_ENDIAN);
+            return Access.getShort(v.segment(), offset, order == ByteOrder.BIG_ENDIAN);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 2);
         }
@@ -406,10 +430,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** The 32 bits at {@code offset} in {@code order}; any offset, aligned or not. */
     public int getInt(long offset, ByteOrder order) {
-        MemorySegment v = readable();
-        checkSubRange(offset, 4);
+        View v = readable();
+        checkSubRange(v, offset, 4);
         try {
-            return Access.getInt(v, offset, order == ByteOrder.BIG_ENDIAN);
+            return Access.getInt(v.segment(), offset, order == ByteOrder.BIG_ENDIAN);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 4);
         }
@@ -417,10 +441,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** The 64 bits at {@code offset} in {@code order}; any offset, aligned or not. */
     public long getLong(long offset, ByteOrder order) {
-        MemorySegment v = readable();
-        checkSubRange(offset, 8);
+        View v = readable();
+        checkSubRange(v, offset, 8);
         try {
-            return Access.getLong(v, offset, order == ByteOrder.BIG_ENDIAN);
+            return Access.getLong(v.segment(), offset, order == ByteOrder.BIG_ENDIAN);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 8);
         }
@@ -438,10 +462,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** Writes one byte at {@code offset}. */
     public void putByte(long offset, byte value) {
-        MemorySegment v = writable();
-        checkSubRange(offset, 1);
+        View v = writable();
+        checkSubRange(v, offset, 1);
         try {
-            Access.putByte(v, offset, value);
+            Access.putByte(v.segment(), offset, value);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 1);
         }
@@ -449,10 +473,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** Writes 16 bits at {@code offset} in {@code order}. */
     public void putShort(long offset, short value, ByteOrder order) {
-        MemorySegment v = writable();
-        checkSubRange(offset, 2);
+        View v = writable();
+        checkSubRange(v, offset, 2);
         try {
-            Access.putShort(v, offset, value, order == ByteOrder.BIG_ENDIAN);
+            Access.putShort(v.segment(), offset, value, order == ByteOrder.BIG_ENDIAN);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 2);
         }
@@ -460,10 +484,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** Writes 32 bits at {@code offset} in {@code order}. */
     public void putInt(long offset, int value, ByteOrder order) {
-        MemorySegment v = writable();
-        checkSubRange(offset, 4);
+        View v = writable();
+        checkSubRange(v, offset, 4);
         try {
-            Access.putInt(v, offset, value, order == ByteOrder.BIG_ENDIAN);
+            Access.putInt(v.segment(), offset, value, order == ByteOrder.BIG_ENDIAN);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 4);
         }
@@ -471,10 +495,10 @@ public final class MappedFile implements AutoCloseable {
 
     /** Writes 64 bits at {@code offset} in {@code order}. */
     public void putLong(long offset, long value, ByteOrder order) {
-        MemorySegment v = writable();
-        checkSubRange(offset, 8);
+        View v = writable();
+        checkSubRange(v, offset, 8);
         try {
-            Access.putLong(v, offset, value, order == ByteOrder.BIG_ENDIAN);
+            Access.putLong(v.segment(), offset, value, order == ByteOrder.BIG_ENDIAN);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, 8);
         }
@@ -493,10 +517,10 @@ public final class MappedFile implements AutoCloseable {
     /** Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
     public void read(long offset, byte[] dst, int dstOffset, int len) {
         Objects.checkFromIndexSize(dstOffset, len, dst.length);
-        MemorySegment v = readable();
-        checkSubRange(offset, len);
+        View v = readable();
+        checkSubRange(v, offset, len);
         try {
-            Access.copy(v, offset, dst, dstOffset, len);
+            Access.copy(v.segment(), offset, dst, dstOffset, len);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, len);
         }
@@ -504,7 +528,7 @@ public final class MappedFile implements AutoCloseable {
 
     /** Copies {@code len} bytes from {@code offset} into a new array (at most 2 GiB at a time). */
     public byte[] bytes(long offset, long len) {
-        checkSubRange(offset, len);
+        checkSubRange(view, offset, len);
         if (len > Integer.MAX_VALUE - 8)
             throw new IllegalArgumentException(len + " bytes do not fit in one Java array (2 GiB at most): copy them in parts");
         byte[] b = new byte[(int) len];
@@ -515,10 +539,10 @@ public final class MappedFile implements AutoCloseable {
     /** Copies {@code len} bytes of {@code src} from {@code srcOffset} into the mapping at {@code offset}. */
     public void write(long offset, byte[] src, int srcOffset, int len) {
         Objects.checkFromIndexSize(srcOffset, len, src.length);
-        MemorySegment v = writable();
-        checkSubRange(offset, len);
+        View v = writable();
+        checkSubRange(v, offset, len);
         try {
-            Access.copy(src, srcOffset, v, offset, len);
+            Access.copy(src, srcOffset, v.segment(), offset, len);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, len);
         }
@@ -532,12 +556,12 @@ public final class MappedFile implements AutoCloseable {
     /** The offset of the first occurrence of {@code needle} in [{@code from}, {@code to}), or -1. */
     public long indexOf(byte[] needle, long from, long to) {
         Objects.requireNonNull(needle, "needle");
-        MemorySegment v = readable();
-        if (from < 0 || to > length || from > to)
+        View v = readable();
+        if (from < 0 || to > v.length() || from > to)
             throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") is outside the mapping of " + describe()
-                    + " (" + length + " bytes)");
+                    + " (" + v.length() + " bytes)");
         try {
-            return ByteSearch.indexOf(v, from, to, needle);
+            return ByteSearch.indexOf(v.segment(), from, to, needle);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, from, to - from);
         }
@@ -835,9 +859,13 @@ public final class MappedFile implements AutoCloseable {
     }
 
     void checkSubRange(long from, long len) {
-        if (from < 0 || len < 0 || from > length - len)
-            throw new IndexOutOfBoundsException("range [" + from + ", " + from + " + " + len + ") is outside the mapping of "
-                    + describe() + " (" + length + " bytes)");
+        checkSubRange(view, from, len);
+    }
+
+    private void checkSubRange(View v, long from, long len) {
+        if (from < 0 || len < 0 || from > v.length() - len)
+            throw new IndexOutOfBoundsException("range of " + len + " bytes from offset " + from + " is outside the mapping of "
+                    + describe() + " (" + v.length() + " bytes)");
     }
 
     /** The kernel's own refusal to map a non-regular file, or ENODEV if it would map it anyway. */
