@@ -125,19 +125,26 @@
 
 ;; ---- leaks and memory ----------------------------------------------------------------------
 
+(defn- settles?
+  "Whether (ok?) comes true within 30 s of collecting garbage: cleaners run on their own thread."
+  [ok?]
+  (loop [i 0]
+    (System/gc)
+    (cond (ok?) true
+          (>= i 60) false
+          :else (do (Thread/sleep 500) (recur (inc i))))))
+
 (deftest abandoned-lazy-seqs-leave-nothing-behind
   (let [f (str (ts/temp-file (apply str (repeat 20000 "alpha beta gamma\n"))))
         fds (count (proc/open-fds))
         maps (proc/mapping-count)]
     (dotimes [_ 10000] (first (m/re-seq #"alpha" f)))
     (is (<= (count (proc/open-fds)) (+ fds 2)) "a seq over a path holds no descriptor")
-    (dotimes [_ 3] (System/gc) (Thread/sleep 200))
-    (is (< (- (proc/mapping-count) maps) 50) "and its mapping is released once the seq is unreachable")
+    (is (settles? #(< (- (proc/mapping-count) maps) 50)) "and its mapping is released once the seq is unreachable")
     (testing "parallel seqs too"
       (let [big (str (ts/temp-file (apply str (repeat 400000 "alpha beta gamma\n"))))]
         (dotimes [_ 200] (first (m/re-seq #"gamma" big {:threads 2 :chunk-size 65536})))
-        (dotimes [_ 3] (System/gc) (Thread/sleep 200))
-        (is (< (- (proc/mapping-count) maps) 50))))))
+        (is (settles? #(< (- (proc/mapping-count) maps) 50)))))))
 
 (deftest dense-results-after-a-sparse-stretch-stay-in-bounded-memory
   ;; 8 MB without a match, then 12 MB of matches: chunks grow over the sparse part, and
@@ -216,8 +223,8 @@
         _ (.delete (.toFile pipe))
         _ (sh/sh "mkfifo" (str pipe))
         fd (raw/open (str pipe) raw/O_RDWR)
-        reader (future (.invokeWithArguments ^java.lang.invoke.MethodHandle read-fn
-                                             ^java.util.List [(int fd) (m/segment mp) (long 1)]))]
+        ^java.util.List args [(int fd) (m/segment mp) (long 1)]
+        reader (future (.invokeWithArguments ^java.lang.invoke.MethodHandle read-fn args))]
     (Thread/sleep 300)
     (let [e (try (m/close! mp) nil (catch Exception e e))]
       (is (some? e) "closing is refused while the native call holds the segment")
@@ -232,3 +239,74 @@
       (is (nil? (some #(when (= (str f) (:path %)) %) (proc/maps))) "closed once the call returned")
       (is (number? address)))
     (raw/close fd)))
+
+;; ---- the stress test -----------------------------------------------------------------------
+
+(def ^:private stress-code
+  "Child-JVM code: for about 40 s, readers of every kind loop over a mapping while the main
+  thread protects, resizes, writes to, truncates (from outside) and finally closes it. Only
+  the library's own ex-infos may come out; anything else, and any crash, is a failure."
+  "(require '[mmap.core :as m])
+   (import '(java.io RandomAccessFile))
+   (def deadline (+ (System/currentTimeMillis) 40000))
+   (def unexpected (atom []))
+   (def seen (atom {}))
+   (def expected-kinds #{:closed :truncated :illegal-state :out-of-bounds})
+   (defn attempt [k f]
+     (try (f) (swap! seen update [k :ok] (fnil inc 0))
+          (catch clojure.lang.ExceptionInfo e
+            (let [kind (:mmap/error (ex-data e))]
+              (swap! seen update [k kind] (fnil inc 0))
+              (when-not (expected-kinds kind) (swap! unexpected conj [k (str e)]))))
+          (catch java.util.concurrent.CancellationException _ nil)
+          (catch Throwable t (swap! unexpected conj [k (str t)]))))
+   (def readers
+     {:nth #(loop [i 0 acc 0] (if (< i (min 200000 (m/size %))) (recur (+ i 7) (+ acc (long (nth % i)))) acc))
+      :reduce #(reduce + 0 %)
+      :seq #(count (seq %))
+      :bytes #(alength (m/bytes %))
+      :index-of #(m/index-of % \"absent\")
+      :index-of-long #(m/index-of % (apply str (repeat 70 \"q\")))
+      :lines #(count (m/lines %))
+      :re-seq #(count (m/re-seq #\"\\w+é\" % {:threads 1}))
+      :re-seq-parallel #(count (m/re-seq #\"[a-z]+ \\d\" % {:threads 2 :chunk-size 65536}))
+      :count-literal #(m/count-matches #\"needle\\d\" % {:threads 2 :chunk-size 65536})
+      :matches-latin1 #(count (m/matches #\"é.\" % {:encoding :latin-1}))
+      :slice #(let [s (m/slice % 100 1000)] (reduce + 0 s))})
+   (def text (apply str (repeat 40000 \"alpha 1 beta é needle7 gamma\\n\")))
+   (loop [round 0]
+     (when (< (System/currentTimeMillis) deadline)
+       (let [f (java.io.File/createTempFile \"stress\" \".txt\")
+             _ (spit f text)
+             mp (m/map-file f {:mode :read-write})
+             stop (atom false)
+             workers (doall (for [[k r] readers] (future (while (not @stop) (attempt k #(r mp))))))
+             rnd (java.util.Random. round)]
+         (dotimes [_ 60]
+           (try
+             (case (.nextInt rnd 5)
+               0 (m/protect! mp (nth [#{:none} #{:read} #{:read :write}] (.nextInt rnd 3)))
+               1 (m/resize! mp (+ 4096 (.nextInt rnd (* 2 1024 1024))))
+               2 (m/write! mp (.nextInt rnd 1000) \"x\")
+               3 (with-open [raf (RandomAccessFile. f \"rw\")] (.setLength raf (.nextInt rnd (* 1024 1024))))
+               4 (with-open [raf (RandomAccessFile. f \"rw\")] (.setLength raf (* 2 1024 1024))))
+             (catch clojure.lang.ExceptionInfo _ nil)
+             (catch mmap.ErrnoException _ nil))
+           (Thread/sleep 5))
+         (m/close! mp)
+         (Thread/sleep 20)
+         (reset! stop true)
+         (run! deref workers)
+         (.delete f)
+         (recur (inc round)))))
+   (println \"kinds\" (sort (distinct (map second (keys @seen)))))
+   (println \"unexpected\" (count @unexpected) (pr-str (take 5 @unexpected)))
+   (shutdown-agents)")
+
+(deftest stress-close-resize-protect-truncate-against-every-reader
+  (let [{:keys [out err exit] :as r} (ts/run-clojure-watched stress-code :jvm-opts ["-Xmx512m"])]
+    (no-crash r)
+    (is (zero? exit) err)
+    (is (str/includes? out "unexpected 0 ()") out)
+    (is (str/includes? out ":truncated") (str "truncation was met: " out))
+    (is (str/includes? out ":closed") out)))

@@ -352,18 +352,20 @@
   (when-not (instance? java.util.regex.Pattern re)
     (throw (options/invalid fn-name (str "expected a java.util.regex.Pattern such as #\"...\", not " (pr-str re)) {:value re})))
   (let [opts (options/validate fn-name regex/spec-options opts)
-        n (size mp)
+        ;; The segment fixes the size: the mapping may be resized by another thread meanwhile.
+        seg (segment mp)
+        n (.byteSize seg)
         from (min n (long (:from opts 0)))
         to (min n (long (:to opts n)))]
     (when (> from to)
       (throw (options/invalid fn-name (str ":from " from " is after :to " to) {:from from :to to})))
-    [(regex/spec (segment mp) from to re opts) opts]))
+    [(regex/spec seg from to re opts) opts]))
 
 (defn- lazy-of [fn-name re source opts f]
   (with-source fn-name source
     (fn [mp release]
       (let [^MappedFile file (mf mp)
-            [spec opts] (scan-spec fn-name re mp opts)
+            [spec opts] (errors/guard file (scan-spec fn-name re mp opts))
             wrap (fn [g] (errors/guard file (errors/check-open file) (g)))]
         ;; Like clojure.core/re-seq, the first match is looked for now, and no match gives nil.
         (seq (if (regex/parallel? spec opts)
@@ -376,8 +378,9 @@
   (with-source fn-name source
     (fn [mp release]
       (try
-        (let [[spec opts] (scan-spec fn-name re mp opts)]
-          (errors/guard (mf mp) (f spec opts)))
+        (errors/guard (mf mp)
+          (let [[spec opts] (scan-spec fn-name re mp opts)]
+            (f spec opts)))
         (finally (release))))))
 
 (defn- reducible-of [fn-name re source opts f]

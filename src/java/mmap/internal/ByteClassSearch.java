@@ -35,7 +35,7 @@ final class ByteClassSearch {
         this.set = set;
         for (int b = 0; b < 256; b++) table[b] = set.contains(b);
         this.ops = compile(set);
-        this.vector = ops != null && ByteSearch.VECTOR ? VectorClassSearch.of(ops) : null;
+        this.vector = ops != null && ops.length > 0 && ByteSearch.VECTOR ? VectorClassSearch.of(ops) : null;
     }
 
     /** The tests that make up the set, or null when more than MAX_OPS are needed. */
@@ -66,6 +66,8 @@ final class ByteClassSearch {
 
     /** The first index in [from, to) whose byte is in the set, or -1. */
     int indexIn(byte[] a, int from, int to) {
+        // An empty set: the pattern needs a character this encoding cannot hold, so nothing matches.
+        if (ops != null && ops.length == 0) return -1;
         if (vector != null) return ((VectorClassSearch) vector).indexIn(a, from, to, table);
         if (ops != null) return swar(a, from, to);
         for (int i = from; i < to; i++) if (table[a[i] & 0xFF]) return i;

@@ -30,6 +30,7 @@ final class CandidateFinder extends MatcherFinder {
     private final int prefixMin;
     private final boolean literalInPrefix;
     private final long initial;
+    private final boolean lowSurrogates;
     private long lineEnd = -1;           // LINE: the line the matcher is searching, or -1
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, long margin, long initial,
@@ -37,6 +38,7 @@ final class CandidateFinder extends MatcherFinder {
         super(src, pattern, margin, searchFrom, startLimit, windowLimit, cancel);
         this.mode = mode;
         this.initial = initial;
+        this.lowSurrogates = facts.triesLowSurrogates;
         PatternFacts.Plan plan = facts.plan;
         if (mode == Mode.FIRST_BYTE) {
             pre = Prefilter.ofBytes(src, facts.firstBytes);
@@ -68,6 +70,11 @@ final class CandidateFinder extends MatcherFinder {
             if (c < 0) return finish();
             switch (mode) {
                 case PREFIX, FIRST_BYTE: {
+                    if (src.utf8 && Utf8.continuation(src.byteAt(c) & 0xFF) && src.unitStart(c) != c
+                            && !(lowSurrogates && src.lowSurrogateAt(c))) {
+                        resume = c + 1;           // inside a character: no position Java would try
+                        break;
+                    }
                     MatcherFinder.Attempt a = attemptAt(c, initial);
                     if (a == Attempt.MATCH) return acceptMatch();
                     if (a == Attempt.STOP) return stop(c);
@@ -82,8 +89,8 @@ final class CandidateFinder extends MatcherFinder {
                     if (lo >= startLimit) return finish();
                     for (long p = lo; p <= hi && p < startLimit; p++) {
                         // Attempts start where chars start: at unit starts (a lone continuation byte is one) and low surrogates.
-                        if (src.utf8 && p > lo && Utf8.continuation(src.byteAt(p) & 0xFF) && src.unitStart(p) != p
-                                && !src.lowSurrogateAt(p)) continue;
+                        if (src.utf8 && Utf8.continuation(src.byteAt(p) & 0xFF) && src.unitStart(p) != p
+                                && !(lowSurrogates && src.lowSurrogateAt(p))) continue;
                         MatcherFinder.Attempt a = attemptAt(p, initial);
                         if (a == Attempt.MATCH) return acceptMatch();
                         if (a == Attempt.STOP) return stop(p);

@@ -59,24 +59,38 @@ final class PatternFacts {
                 ByteSet runClass, long score) {}
 
     final Node tree;
+    /**
+     * Whether results depend on where the search began, not just on where each attempt starts:
+     * with {@code \G} (the previous match's end), and with a capturing group inside a
+     * lookaround, whose value java.util.regex leaves behind from earlier failed attempts. Such
+     * patterns are searched from the previous match's end, as Matcher.find() does, and never split.
+     */
     final boolean previousMatch;
     final boolean lineConfined;
     final int reachBack;
     final ByteSet firstBytes;
     final Plan plan;
     final Delimited delimited;
+    /**
+     * Whether Matcher.find() tries a match at the low surrogate of a surrogate pair after the
+     * attempt at the pair failed. java.util.regex searches with one of two loops, chosen when the
+     * pattern is compiled (StartS, which skips such positions, when the pattern holds a
+     * supplementary character or a class that may match one); a scanner that picks its own
+     * positions must skip them too, or not.
+     */
+    final boolean triesLowSurrogates;
 
     private PatternFacts(Pattern p, int flags, boolean utf8) {
         this.tree = RegexSyntax.parse(p, flags);
         String src = p.pattern();
         if (tree == null) {
-            previousMatch = src.contains("\\G");
+            previousMatch = src.contains("\\G") || src.contains("(?");
             lineConfined = false;
             reachBack = src.contains("(?<=") || src.contains("(?<!") ? -1 : 2;
             firstBytes = null;
             plan = null;
         } else {
-            previousMatch = hasPreviousMatch(tree);
+            previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
             lineConfined = confined(tree);
             int back = reachBack(tree);
             reachBack = back < 0 ? -1 : back + 2;
@@ -85,10 +99,27 @@ final class PatternFacts {
             plan = choosePlan(tree, utf8, lineConfined);
         }
         this.delimited = Delimited.of(p);
+        this.triesLowSurrogates = probeLowSurrogates(p);
+    }
+
+    /**
+     * Asks Java: {@code (?:P)(?!)} never matches, and the alternative after it, a lone low
+     * surrogate (U+DC00), matches only at the second char of the pair U+D800 U+DC00, so the
+     * probe finds a match in that pair exactly when the search loop compiled for P tries there.
+     */
+    static boolean probeLowSurrogates(Pattern p) {
+        if ((p.flags() & Pattern.LITERAL) != 0) return true;
+        try {
+            Pattern q = Pattern.compile("(?:" + p.pattern() + ")(?!)|\\uDC00", p.flags());
+            return q.matcher("\uD800\uDC00").find();
+        } catch (RuntimeException | StackOverflowError e) {
+            return true;
+        }
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited) {
+                         Delimited delimited, boolean triesLowSurrogates) {
+        this.triesLowSurrogates = triesLowSurrogates;
         this.tree = tree;
         this.previousMatch = previousMatch;
         this.lineConfined = lineConfined;
@@ -105,7 +136,8 @@ final class PatternFacts {
         int back = a.reachBack < 0 || b.reachBack < 0 ? -1 : Math.max(a.reachBack, b.reachBack);
         Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
-                a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null);
+                a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
+                a.triesLowSurrogates);
     }
 
     private static boolean samePlan(Plan a, Plan b) {
@@ -142,6 +174,14 @@ final class PatternFacts {
     private static boolean hasPreviousMatch(Node n) {
         if (n instanceof Anchor a) return a.kind() == Kind.PREVIOUS_MATCH;
         for (Node c : children(n)) if (hasPreviousMatch(c)) return true;
+        return false;
+    }
+
+    /** Whether a capturing group stands inside a construct that does not restore groups when it fails. */
+    private static boolean leakyCapture(Node n, boolean inside) {
+        if (inside && n instanceof Group g && g.capturing()) return true;
+        boolean in = inside || n instanceof Look || (n instanceof Group g && g.atomic()) || (n instanceof Rep r && r.possessive());
+        for (Node c : children(n)) if (leakyCapture(c, in)) return true;
         return false;
     }
 

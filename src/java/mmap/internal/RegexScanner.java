@@ -94,7 +94,8 @@ public final class RegexScanner {
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.FIRST_BYTE, margin, Math.min(initial, 64 << 10),
                     searchFrom, startLimit, windowLimit, cancel);
         } else {
-            finder = new WindowFinder(src, pattern, facts.lineConfined, margin, initial, searchFrom, startLimit, windowLimit, cancel);
+            finder = new WindowFinder(src, pattern, facts.lineConfined, facts.previousMatch, facts.triesLowSurrogates, margin, initial,
+                    searchFrom, startLimit, windowLimit, cancel);
         }
     }
 

@@ -30,11 +30,11 @@ final class RegexSyntax {
     /** Alternatives. */
     record Alt(List<Node> branches) implements Node {}
 
-    /** A repetition from {@code min} to {@code max} times; max -1 is unbounded. */
-    record Rep(Node body, int min, int max) implements Node {}
+    /** A repetition from {@code min} to {@code max} times; max -1 is unbounded; possessive ones never give back. */
+    record Rep(Node body, int min, int max, boolean possessive) implements Node {}
 
     /** A group (capturing, named, non-capturing, atomic or flag-scoped). */
-    record Group(Node body, boolean capturing) implements Node {}
+    record Group(Node body, boolean capturing, boolean atomic) implements Node {}
 
     /** A lookahead or lookbehind, positive or negative: zero-width either way. */
     record Look(Node body, boolean behind) implements Node {}
@@ -207,10 +207,14 @@ final class RegexSyntax {
                 return atom;
         }
         skipComments();
-        if (!atEnd() && (peekChar() == '?' || peekChar() == '+')) pos++;   // lazy or possessive: same language
+        boolean possessive = false;
+        if (!atEnd() && (peekChar() == '?' || peekChar() == '+')) {   // lazy or possessive: the same language
+            possessive = peekChar() == '+';
+            pos++;
+        }
         skipComments();
         if (!atEnd() && "?*+{".indexOf(peekChar()) >= 0) throw new Unsupported("stacked quantifiers");
-        return new Rep(atom, min, max);
+        return new Rep(atom, min, max, possessive);
     }
 
     private Node atom() {
@@ -247,9 +251,9 @@ final class RegexSyntax {
         if (!atEnd() && peekChar() == '?') {
             pos++;
             char k = src.charAt(pos);
-            if (k == ':') { pos++; result = new Group(alternation(), false); }
+            if (k == ':') { pos++; result = new Group(alternation(), false, false); }
             else if (k == '=' || k == '!') { pos++; result = new Look(alternation(), false); }
-            else if (k == '>') { pos++; result = new Group(alternation(), false); }
+            else if (k == '>') { pos++; result = new Group(alternation(), false, true); }
             else if (k == '<') {
                 char k2 = src.charAt(pos + 1);
                 if (k2 == '=' || k2 == '!') { pos += 2; result = new Look(alternation(), true); }
@@ -258,7 +262,7 @@ final class RegexSyntax {
                     if (close < 0) throw new Unsupported("unclosed group name");
                     pos = close + 1;
                     groups++;
-                    result = new Group(alternation(), true);
+                    result = new Group(alternation(), true, false);
                 } else throw new Unsupported("(?<" + k2);
             } else {
                 // Inline flags: (?idmsuxU-idmsuxU) for the rest of the group, or (?flags:X) for X.
@@ -277,11 +281,11 @@ final class RegexSyntax {
                     return null;                 // flags stay set until the enclosing group closes
                 }
                 pos++;                           // ':'
-                result = new Group(alternation(), false);
+                result = new Group(alternation(), false, false);
             }
         } else {
             groups++;
-            result = new Group(alternation(), true);
+            result = new Group(alternation(), true, false);
         }
         if (atEnd() || peekChar() != ')') throw new Unsupported("unclosed group");
         pos++;
@@ -418,7 +422,7 @@ final class RegexSyntax {
                 Node last = items.remove(items.size() - 1);
                 Node q = quantified(last);
                 items.add(q);
-                return new Group(new Seq(items), false);
+                return new Group(new Seq(items), false, false);
             }
             case 'E': throw new Unsupported("\\E without \\Q");
             default:

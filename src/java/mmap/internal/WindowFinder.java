@@ -18,23 +18,38 @@ import java.util.regex.Pattern;
  *
  * <p>After an empty match, Matcher.find() goes on one char later but {@code \G} still refers to
  * the empty match; a search that re-opens there starts at the empty match and skips it, which
- * leaves the Matcher in exactly that state.
+ * leaves the Matcher in exactly that state. With {@code \G} that is not enough (the empty match
+ * itself depended on the match before it): a search that re-opens starts at the end of the
+ * last non-empty match, finds again the empty matches delivered since, and windows only grow
+ * from there.
  */
 final class WindowFinder extends MatcherFinder {
     /** Windows grow freely up to this size; beyond it only when one attempt needs more. */
     static final long SOFT_CAP = 4L << 20;
 
     private final boolean confined;
+    private final boolean previousMatch;   // \G: every search must start where the last match ended
+    private final long searchFrom;
     private final long initial;
+    private final boolean lowSurrogates;
     private int nextChar = -1;       // where the next search starts in the window, or -1 to position at resume
     private boolean continuous;      // the Matcher's own position is nextChar: find() needs no region()
     private long emptyAt = -1;       // the last match was empty here
     private boolean skipEmpty;       // a search re-opened at emptyAt must skip that match
+    // \G: where the Matcher's state can be rebuilt (the end of the last non-empty match, or the
+    // start), and how many empty matches were delivered since: a re-opened search replays them.
+    private long safeStart;
+    private int sinceSafe;
+    private int replaying;
 
-    WindowFinder(Source src, Pattern pattern, boolean confined, long margin, long initial,
-                 long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
+    WindowFinder(Source src, Pattern pattern, boolean confined, boolean previousMatch, boolean lowSurrogates, long margin,
+                 long initial, long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
         super(src, pattern, margin, searchFrom, startLimit, windowLimit, cancel);
-        this.confined = confined;
+        this.confined = confined && !previousMatch;
+        this.previousMatch = previousMatch;
+        this.searchFrom = searchFrom;
+        this.safeStart = searchFrom;
+        this.lowSurrogates = lowSurrogates;
         this.initial = Math.max(16, initial);
     }
 
@@ -52,6 +67,12 @@ final class WindowFinder extends MatcherFinder {
             boolean found = m.find();
             continuous = false;
             if (found) {
+                if (replaying > 0) {
+                    replaying--;
+                    continuous = true;
+                    nextChar = m.end() > m.start() ? m.end() : m.end() + 1;
+                    continue;
+                }
                 if (skipEmpty && m.start() == m.end() && w.byteOffset(m.start()) == emptyAt) {
                     skipEmpty = false;
                     continuous = true;
@@ -63,6 +84,8 @@ final class WindowFinder extends MatcherFinder {
                     if (!acceptMatch()) return false;
                     boolean empty = m.start() == m.end();
                     emptyAt = empty ? lastEnd : -1;
+                    if (empty) sinceSafe++;
+                    else { safeStart = lastEnd; sinceSafe = 0; }
                     nextChar = empty ? m.end() + 1 : m.end();
                     continuous = true;
                     return true;
@@ -94,23 +117,33 @@ final class WindowFinder extends MatcherFinder {
     private boolean position(long pos, long after, boolean reopen) {
         long at = pos;
         skipEmpty = false;
-        if (emptyAt >= 0 && pos > emptyAt && pos <= emptyAt + 4) {
+        replaying = 0;
+        if (previousMatch) {
+            // \G refers to where the previous match ended, which only a Matcher that found it knows:
+            // start where that state can be rebuilt, and find again the empty matches delivered since.
+            at = safeStart;
+            replaying = sinceSafe;
+        } else if (emptyAt >= 0 && pos > emptyAt && pos <= emptyAt + 4) {
             at = emptyAt;
             skipEmpty = true;
         }
-        if (reopen || !w.holds(at, Math.min(after, 64))) w.open(at, after);
+        // The window must hold the search's start and reach well past where it is to go on.
+        if (reopen || !w.holds(at, Math.min(after, 64)) || w.text.end() < Math.min(w.limit, pos + Math.min(after, 64)))
+            w.open(at, Math.max(after, pos - at + Math.min(after, 64)));
         if (at > w.text.end()) return stop(at);
         nextChar = w.charIndex(at);
         continuous = false;
         return true;
     }
 
+    private long safeStartOr(long pos) { return previousMatch ? Math.min(pos, safeStart) : pos; }
+
     /** The window was too small to decide the search from {@code searchAt}: moves or grows it; false when stopped. */
     private boolean more(long searchAt) {
         if (w.atLimit()) return stop(searchAt);
         long size = w.size();
-        if (w.margin >= 0 && w.lowBound(searchAt) - w.text.start() > size / 2) return position(searchAt, size, true);
-        if (size < SOFT_CAP || w.margin < 0) return position(searchAt, 4 * size, true);
+        if (w.margin >= 0 && !previousMatch && w.lowBound(searchAt) - w.text.start() > size / 2) return position(searchAt, size, true);
+        if (size < SOFT_CAP || w.margin < 0 || previousMatch) return position(searchAt, 4 * size + (searchAt - safeStartOr(searchAt)), true);
         return settleByAttempts(searchAt, size);
     }
 
@@ -123,6 +156,8 @@ final class WindowFinder extends MatcherFinder {
     private boolean settleByAttempts(long searchAt, long size) {
         int n = w.text.length();
         for (int i = w.charIndex(searchAt); i < n; i++) {
+            if (!lowSurrogates && i > 0 && Character.isLowSurrogate(w.text.charAt(i)) && Character.isHighSurrogate(w.text.charAt(i - 1)))
+                continue;
             m.region(i, n);
             boolean found = m.lookingAt();
             if (!m.hitEnd()) {

@@ -1,0 +1,65 @@
+(ns mmap.fuzz-test
+  "Random patterns from a grammar of java.util.regex constructs, on random texts: every
+  result of ours equals (re-seq re text) over the text as slurp decodes it, with windows and
+  chunks small enough that every construct meets a boundary."
+  (:require [clojure.test :refer [deftest is]]
+            [clojure.test.check :as tc]
+            [clojure.test.check.generators :as gen]
+            [clojure.test.check.properties :as prop]
+            [mmap.core :as m]
+            [mmap.regex-gen :as rg]
+            [mmap.test-support :as ts]))
+
+(set! *warn-on-reflection* true)
+
+(defn- reference
+  "clojure.core/re-seq over the decoded text, or ::skip when java.util.regex itself overflows
+  its stack on it."
+  [re ^bytes content encoding]
+  (try (doall (re-seq re (String. content (if (= encoding :latin-1) "ISO-8859-1" "UTF-8"))))
+       (catch StackOverflowError _ ::skip)))
+
+(defn- shrunk
+  "The smallest failing case, with its text's bytes readable."
+  [r]
+  (let [[src ^bytes content] (:smallest (:shrunk r))
+        data (:result-data (:shrunk r))]
+    (pr-str {:pattern src :text (some-> content (String. "UTF-8")) :bytes (some-> content vec)
+             :error (some-> (:result (:shrunk r)) (as-> e (when (instance? Throwable e) (Throwable->map e))))
+             :data data})))
+
+(defn- agrees? [src ^bytes content]
+  (let [re (rg/compiles src)]
+    (or (nil? re)
+        (let [f (ts/temp-file content)]
+          (try
+            (every? (fn [opts]
+                      (let [expected (reference re content (:encoding opts))]
+                        (or (= ::skip expected)
+                            (let [actual (try (doall (m/re-seq re f opts)) (catch StackOverflowError _ ::skip))]
+                              (or (= ::skip actual)
+                                  (= expected actual)
+                                  (do (println "MISMATCH" (pr-str src) opts (pr-str (String. content "UTF-8"))
+                                               "\n expected" (pr-str expected) "\n actual  " (pr-str actual))
+                                      false))))))
+                    [{:threads 1 :window 16} {:threads 1 :window 53} {:threads 1}
+                     {:threads 2 :chunk-size 40 :window 16} {:threads 3 :chunk-size 97}
+                     {:threads 1 :window 16 :encoding :latin-1} {:threads 2 :chunk-size 40 :encoding :latin-1}])
+            (finally (.delete f)))))))
+
+(deftest random-patterns-equal-re-seq-over-slurp
+  (let [r (tc/quick-check 400 (prop/for-all [src rg/gen-pattern content rg/gen-text] (agrees? src content)))]
+    (is (:pass? r) (shrunk r))))
+
+(deftest counts-equal-too
+  (let [r (tc/quick-check 150
+                          (prop/for-all [src rg/gen-pattern content rg/gen-text]
+                            (let [re (rg/compiles src)
+                                  expected (when re (reference re content :utf-8))]
+                              (or (nil? re) (= ::skip expected)
+                                  (let [f (ts/temp-file content)]
+                                    (try (= (count expected)
+                                            (m/count-matches re f {:threads 1 :window 16})
+                                            (m/count-matches re f {:threads 2 :chunk-size 40}))
+                                         (finally (.delete f))))))))]
+    (is (:pass? r) (shrunk r))))
