@@ -39,11 +39,18 @@
 
 (defn sh-ok? [& args] (try (zero? (:exit (apply sh/sh args))) (catch Exception _ false)))
 
+(defn absolute-classpath
+  "This JVM's class path with every entry made absolute, for a child started elsewhere."
+  []
+  (str/join File/pathSeparator (map #(.getAbsolutePath (io/file %)) (str/split (System/getProperty "java.class.path") #":"))))
+
 (defn run-clojure
-  "Runs `code` (a string) in a child JVM on this JVM's classpath; returns sh's result map."
-  [code & {:keys [jvm-opts prefix] :or {jvm-opts []}}]
+  "Runs `code` (a string) in a child JVM on this JVM's classpath, in folder `dir` (default:
+  here); returns sh's result map."
+  [code & {:keys [jvm-opts prefix dir] :or {jvm-opts []}}]
   (apply sh/sh (concat prefix [(java-cmd) "--enable-native-access=ALL-UNNAMED"] jvm-opts
-                       ["-cp" (System/getProperty "java.class.path") "clojure.main" "-e" code])))
+                       ["-cp" (absolute-classpath) "clojure.main" "-e" code]
+                       (when dir [:dir (str dir)]))))
 
 (defn crash-reports
   "The JVM crash reports (hs_err files) in `dir`."

@@ -18,7 +18,8 @@
             [mmap.impl.errors :as errors]
             [mmap.impl.mapping :as mapping]
             [mmap.impl.options :as options]
-            [mmap.impl.regex :as regex])
+            [mmap.impl.regex :as regex]
+            [mmap.impl.search :as search])
   (:import (clojure.lang IReduceInit)
            (java.io File)
            (java.lang.foreign MemorySegment)
@@ -444,3 +445,36 @@
   "`matches` as a reducible (IReduceInit) that builds no seq."
   ([re m] (matches-reducible re m nil))
   ([re m opts] (reducible-of "matches-reducible" re m opts regex/match-map)))
+
+;; ---- many files --------------------------------------------------------------
+
+(defn grep
+  "A lazy seq of the lines `re` selects in `paths`: a file, a directory (walked in sorted
+  path order), or a seq of them. Lines end at \n and are matched one at a time, decoded as
+  UTF-8; each is
+
+    {:path \"src/a.clj\" :line-number 12 :byte-offset 301 :line \"...\"
+     :matches [{:match \"x\" :start 305 :end 306}]}   ; byte offsets in the file
+
+  Small files are read whole, larger ones mapped while their lines are taken. Options:
+
+    :invert?        select the lines `re` does not match (:matches is then [])
+    :max-count      at most this many lines in all
+    :follow-links?  follow symbolic links met in directories (skipped by default)
+    :include        a glob (or seq) a file's base name must match, as grep --include
+    :exclude        a glob (or seq) that leaves a file out, as grep --exclude
+    :binary         :skip (default: files with a NUL in their first 96 KiB) or :text"
+  ([re paths] (grep re paths nil))
+  ([re paths opts]
+   (when-not (instance? java.util.regex.Pattern re)
+     (throw (options/invalid "grep" (str "expected a java.util.regex.Pattern, not " (pr-str re)) {:value re})))
+   (search/lazy-grep re paths (options/validate "grep" search/grep-spec opts))))
+
+(defn grep-reducible
+  "`grep` as a reducible (IReduceInit): each file is closed before the next is opened, and
+  the last one when the reduction ends, reduced or not."
+  ([re paths] (grep-reducible re paths nil))
+  ([re paths opts]
+   (when-not (instance? java.util.regex.Pattern re)
+     (throw (options/invalid "grep" (str "expected a java.util.regex.Pattern, not " (pr-str re)) {:value re})))
+   (search/reducible-grep re paths (options/validate "grep" search/grep-spec opts))))

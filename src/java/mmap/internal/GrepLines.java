@@ -1,34 +1,40 @@
 package mmap.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * grep's line matcher: steps through the lines of a segment that a pattern matches, as grep
- * selects them, each line (without its newline) decoded as UTF-8 and searched on its own.
- * When every match must contain one of a set of literals ({@link PatternFacts}), lines
- * without one are skipped by a byte search, unread.
+ * The lines of a text that a pattern selects, one at a time, with what a program needs of
+ * each: its number, byte offset, text and matches. Lines end at \n and are decoded as UTF-8;
+ * each is matched on its own. When lines are selected by matching and every match contains
+ * one of a set of literals ({@link PatternFacts}), lines without one are skipped by a byte
+ * search, unread. This is {@code mmap.core/grep}'s engine; {@link LineGrep} is the command's.
  *
- * <p>Public for {@code mmap.grep} only; no compatibility promise.
+ * <p>Public for {@code mmap.core} only; no compatibility promise.
  */
 public final class GrepLines {
     private final Source src;
     private final Matcher matcher;
     private final Prefilter pre;
+    private final boolean invert;
     private final TextWindow chars = new TextWindow(null);
-    private long pos;                    // where the next line starts
+    private long pos;                     // where the next line starts
     private long lineStart = -1, lineEnd = -1, lineNumber;
-    private long numberedUpTo;           // line numbers are counted lazily, up to here
+    private long numberedUpTo;            // line numbers are counted lazily, up to here
 
-    public GrepLines(MemorySegment seg, Pattern pattern) {
+    /** The selected lines of {@code seg}: those {@code pattern} matches, or with {@code invert} those it does not. */
+    public GrepLines(MemorySegment seg, Pattern pattern, boolean invert) {
         this.src = new Source(seg, 0, seg.byteSize(), true);
         this.matcher = pattern.matcher("");
+        this.invert = invert;
         PatternFacts facts = PatternFacts.of(pattern, true);
-        this.pre = facts.plan == null ? null : Prefilter.ofLiterals(src, facts.plan.literals());
+        this.pre = !invert && facts.plan != null ? Prefilter.ofLiterals(src, facts.plan.literals()) : null;
     }
 
-    /** Moves to the next line the pattern matches; the matcher then holds the line's first match. */
+    /** Moves to the next selected line; false after the last. */
     public boolean next() {
         long size = src.to;
         while (pos < size) {
@@ -44,7 +50,7 @@ public final class GrepLines {
             pos = end + 1;
             chars.load(src, start, end);
             matcher.reset(chars);
-            if (matcher.find()) {
+            if (matcher.find() != invert) {
                 lineStart = start;
                 lineEnd = end;
                 return true;
@@ -53,12 +59,14 @@ public final class GrepLines {
         return false;
     }
 
-    public Matcher matcher() { return matcher; }
+    /** The byte offset where the current line starts. */
     public long lineStart() { return lineStart; }
+
+    /** The byte offset of the current line's end (its \n, or the end of the text). */
     public long lineEnd() { return lineEnd; }
 
-    /** The byte offset in the file of char {@code index} of the current line. */
-    public long byteOffsetOf(int index) { return chars.byteOffset(index); }
+    /** The current line, without its \n. */
+    public String line() { return chars.toString(); }
 
     /** The current line's number, from 1 (counted only when asked for). */
     public long lineNumber() {
@@ -71,5 +79,16 @@ public final class GrepLines {
         }
         numberedUpTo = lineStart;
         return lineNumber + 1;
+    }
+
+    /** The current line's non-empty matches, as [start, end) byte offsets in the text, and their text. */
+    public List<Object[]> matches() {
+        List<Object[]> out = new ArrayList<>();
+        matcher.reset(chars);
+        while (matcher.find()) {
+            if (matcher.start() == matcher.end()) continue;
+            out.add(new Object[]{chars.byteOffset(matcher.start()), chars.byteOffset(matcher.end()), matcher.group()});
+        }
+        return out;
     }
 }

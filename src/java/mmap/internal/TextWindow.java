@@ -44,6 +44,23 @@ final class TextWindow implements CharSequence {
         }
     }
 
+    /** Loads bytes [from, to) of {@code a} (two unit boundaries), which stand at byte {@code base} of the text, as UTF-8. */
+    void load(byte[] a, int from, int to, long base) {
+        int n = to - from;
+        if (bytes.length < n) bytes = new byte[grow(bytes.length, n)];
+        System.arraycopy(a, from, bytes, 0, n);
+        this.base = base;
+        if (!Utf8.isAscii(bytes, 0, n)) {
+            if (chars.length < n) chars = new char[grow(chars.length, n)];
+            if (offsets.length < n + 1) offsets = new int[grow(offsets.length, n + 1)];
+            length = Utf8.decode(bytes, 0, n, chars, offsets);
+            decoded = true;
+        } else {
+            length = n;
+            decoded = false;
+        }
+    }
+
     private static int grow(int have, int need) {
         long want = Math.max(need, Math.min(Integer.MAX_VALUE - 16L, (long) have + (have >> 1)));
         return (int) want;

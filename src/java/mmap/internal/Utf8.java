@@ -94,4 +94,16 @@ final class Utf8 {
         for (int k = 1; k <= need; k++) cp = (cp << 6) | (a[i + k] & 0x3F);
         return need == 2 && Character.isSurrogate((char) cp) ? -1 : cp;
     }
+
+    /** Whether bytes [from, to) are well-formed UTF-8 (what grep calls free of encoding errors). */
+    static boolean valid(byte[] a, int from, int to) {
+        int i = from;
+        while (i < to) {
+            if (a[i] >= 0) { i++; continue; }
+            int len = unitLength(a, i, to);
+            if (codePoint(a, i, len) < 0) return false;
+            i += len;
+        }
+        return true;
+    }
 }
