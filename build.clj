@@ -3,7 +3,8 @@
   Run as `bin/clojure -T:build <task>` (or `clojure -T:build <task>`)."
   (:refer-clojure :exclude [compile test])
   (:require [clojure.tools.build.api :as b]
-            [clojure.java.io :as io]))
+            [clojure.java.io :as io]
+            [clojure.string :as str]))
 
 (set! *warn-on-reflection* true)
 
@@ -20,13 +21,24 @@
 (defn compile
   "Compiles src/java with --release 22 (java.lang.foreign is final from 22)."
   [_]
-  ;; Classes of renamed or deleted sources must not linger.
-  (b/delete {:path class-dir})
-  (b/javac {:src-dirs ["src/java"]
-            :class-dir class-dir
-            :basis (basis [])
-            :javac-opts ["--release" "22" "--add-modules" "jdk.incubator.vector"
-                         "-Xlint:all,-serial,-restricted,-incubating" "-Werror"]})
+  (when (< (.feature (Runtime/version)) 22)
+    (throw (ex-info (str "mmap needs a JDK 22 or newer to compile src/java (java.lang.foreign), but this is "
+                         (System/getProperty "java.home") " (" (Runtime/version) "). "
+                         "Put a JDK 22+ first on PATH, or set JAVA_HOME, and run again.")
+                    {:java.home (System/getProperty "java.home")})))
+  ;; Compiled beside, then moved into place: target/classes is what tools.deps' prep checks
+  ;; for (:ensure), so it must not exist unless the compilation succeeded. Classes of renamed
+  ;; or deleted sources must not linger either.
+  (let [fresh (str class-dir ".new")]
+    (b/delete {:path fresh})
+    (b/javac {:src-dirs ["src/java"]
+              :class-dir fresh
+              :basis (basis [])
+              :javac-opts ["--release" "22" "--add-modules" "jdk.incubator.vector"
+                           "-Xlint:all,-serial,-restricted,-incubating" "-Werror"]})
+    (b/delete {:path class-dir})
+    (java.nio.file.Files/move (.toPath (io/file fresh)) (.toPath (io/file class-dir))
+                              (into-array java.nio.file.CopyOption [])))
   ;; bin/clojure compares this directory's mtime with src/java to know when to recompile.
   (.setLastModified (io/file class-dir) (System/currentTimeMillis)))
 
@@ -61,6 +73,52 @@
   (compile nil)
   (let [exit (run-main [:bench] (into ["-m" "mmap.bench"] (mapcat (fn [[k v]] [(str k) (str v)])) opts))]
     (when-not (zero? exit) (throw (ex-info "Benchmark failed" {:exit exit})))))
+
+(def ^:private mmgrep-dir "target/mmgrep")
+
+(defn- launch-archive-opts
+  "JVM options that write (at exit of a training run) and then use a class archive: the AOT
+  cache on JDK 25+ (JEP 483/514), an AppCDS archive before that."
+  [archive]
+  (if (>= (.feature (Runtime/version)) 25)
+    {:train [(str "-XX:AOTCacheOutput=" archive)] :use [(str "-XX:AOTCache=" archive)]}
+    {:train [(str "-XX:ArchiveClassesAtExit=" archive)] :use [(str "-XX:SharedArchiveFile=" archive)]}))
+
+(defn mmgrep
+  "Builds what bin/mmgrep runs, in target/mmgrep: a jar of the compiled Java classes (the
+  command is mmap.Grep, which needs no Clojure), a class archive trained on a search of src/,
+  and the java command line (file `command`, one argument per line). bin/mmgrep calls this
+  when the files are missing or older than the sources."
+  [_]
+  (compile nil)
+  (let [jar (str mmgrep-dir "/mmgrep.jar")
+        archive (.getAbsolutePath (io/file mmgrep-dir "mmgrep.aot"))
+        java (str (System/getProperty "java.home") "/bin/java")
+        ;; No jdk.incubator.vector: its start-up warning cannot be silenced, and grep measured
+        ;; no faster with it (README, "bin/mmgrep"). -Xlog keeps only errors: a stale or
+        ;; mismatched archive is then ignored without a warning line.
+        jvm-opts ["--enable-native-access=ALL-UNNAMED" "-XX:+UseSerialGC" "-XX:TieredStopAtLevel=1"
+                  "-Xlog:disable" "-Xlog:all=error:stderr"]
+        {:keys [train use]} (launch-archive-opts archive)
+        abs-jar (.getAbsolutePath (io/file jar))]
+    (b/delete {:path mmgrep-dir})
+    (b/jar {:class-dir class-dir :jar-file jar :main 'mmap.Grep
+            :manifest {"Enable-Native-Access" "ALL-UNNAMED"}})
+    ;; The training run searches src/ and one file large enough to be mapped, so that the
+    ;; archive holds the mapping path's classes and native-call stubs too.
+    (let [big (io/file mmgrep-dir "training.txt")
+          sources (->> (file-seq (io/file "src")) (filter #(.isFile ^java.io.File %)) (map slurp) (apply str))]
+      (with-open [w (io/writer big)]
+        (while (< (.length big) (* 2 1024 1024)) (.write w ^String sources) (.flush w)))
+      (let [{:keys [exit err]} (b/process {:command-args (concat [java] jvm-opts train
+                                                                 ["-cp" abs-jar "mmap.Grep" "-rn" "-e" "static" "-e" "[A-Z]\\w+Exception"
+                                                                  "src" (str big)])
+                                           :out :capture :err :capture})]
+        (.delete big)
+        (when-not (#{0 1} exit)
+          (throw (ex-info (str "The training run of bin/mmgrep failed: " err) {:exit exit})))))
+    (spit (str mmgrep-dir "/command")
+          (str/join "\n" (concat [java] jvm-opts (when (.exists (io/file archive)) use) ["-cp" abs-jar "mmap.Grep"] [""])))))
 
 (defn jar
   "Builds target/mmap-VERSION.jar with the compiled classes and the Clojure sources."

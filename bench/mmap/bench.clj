@@ -5,7 +5,9 @@
 
     bin/clojure -T:build bench                 ; 1 GiB, prints the table
     bin/clojure -T:build bench :size 256m      ; another size (k, m, g suffixes)
-    bin/clojure -T:build bench :write true     ; also writes bench/RESULTS.md"
+    bin/clojure -T:build bench :write true     ; also writes bench/RESULTS.md
+
+  Other suites: `:suite tree` (the grep command over a source tree; mmap.bench-tree)."
   (:require [clojure.edn :as edn]
             [clojure.java.io :as io]
             [clojure.java.shell :as sh]
@@ -194,6 +196,8 @@
 (defn -main [& args]
   (let [read-arg #(try (edn/read-string %) (catch Exception _ %))   ; 256m is no EDN number: keep it a string
         opts (into {} (for [[k v] (partition 2 args)] [(keyword (str/replace k #"^:" "")) (read-arg v)]))
-        ok (run-bench (update opts :size #(some-> % str)))]
+        ok (case (some-> (:suite opts) name)
+             "tree" ((requiring-resolve 'mmap.bench-tree/run-suite) opts)
+             (nil "log") (run-bench (update opts :size #(some-> % str))))]
     (shutdown-agents)
     (System/exit (if ok 0 1))))

@@ -186,3 +186,30 @@
       (is (some #(str/ends-with? (:path %) ".bin") (m/grep #"hello" root {:binary :text}))))
     (testing "inverted, with a limit"
       (is (= 3 (count (m/grep #"hello" (str root "/a.txt") {:invert? true :max-count 3})))))))
+
+(defn- compare-paths
+  "Path order: component by component, each compared as a string."
+  [a b]
+  (loop [[x & xs] (str/split a #"/") [y & ys] (str/split b #"/")]
+    (cond (and (nil? x) (nil? y)) 0
+          (nil? x) -1
+          (nil? y) 1
+          :else (let [c (compare x y)] (if (zero? c) (recur xs ys) c)))))
+
+(deftest files-come-in-sorted-path-order
+  ;; Each folder's entries in order of their names, a folder's files where its name falls.
+  (let [root (make-tree)
+        listed (str/split-lines (:out (ours ["-rl" "hello" root])))]
+    (is (< 3 (count listed)) listed)
+    (is (= (sort compare-paths listed) listed))))
+
+(deftest the-launcher-runs-the-command-without-warnings
+  (let [root (make-tree)
+        launch #(sh/sh "bin/mmgrep" "-rn" "hello" root)
+        _ (launch)                       ; may build target/mmgrep first, saying so on stderr
+        {:keys [exit out err]} (launch)
+        in-process (ours ["-rn" "hello" root])]
+    (is (= 0 exit))
+    (is (= (:err in-process) err) "only grep's own messages: no incubator or class-archive warnings")
+    (is (not (str/includes? err "WARNING")))
+    (is (= (:out in-process) out))))

@@ -21,19 +21,25 @@
   (let [nss (test-namespaces only)
         failed-vars (atom #{})
         passed-vars (atom 0)
-        report t/report]
+        report t/report
+        started (atom 0)]
     (run! require nss)
     (binding [t/report (fn [m]
                          (case (:type m)
                            (:fail :error) (swap! failed-vars conj (first t/*testing-vars*))
+                           :begin-test-var (reset! started (System/nanoTime))
                            nil)
                          (when (= :end-test-var (:type m))
+                           (let [secs (/ (- (System/nanoTime) @started) 1e9)]
+                             ;; Slow tests are named, to keep the whole run to a few minutes.
+                             (when (> secs 10) (println (format "  (%s took %.0f s)" (symbol (:var m)) secs))))
                            (when-not (contains? @failed-vars (:var m)) (swap! passed-vars inc)))
                          (report m))]
       (apply t/run-tests nss))
     (let [failed (count @failed-vars)
           skipped @support/skipped]
-      (println (str @passed-vars " passed, " failed " failed"
-                    (when (pos? skipped) (str ", " skipped " skipped"))))
+      (when (pos? skipped) (println (str skipped " skipped (see the SKIP lines above)")))
+      ;; The last line is exactly this, which CI reads.
+      (println (str @passed-vars " passed, " failed " failed"))
       (shutdown-agents)
       (System/exit (if (zero? failed) 0 1)))))

@@ -1,17 +1,14 @@
 (ns mmap.impl.search
   "mmap.core/grep: the selected lines of many files as values, one file open at a time."
   (:require [mmap.impl.errors :as errors]
-            [mmap.impl.files :as files]
             [mmap.impl.options :as options])
   (:import (clojure.lang IReduceInit)
            (java.io File)
            (java.lang.foreign MemorySegment)
            (java.lang.ref Cleaner)
-           (java.nio.file Files Path)
-           (java.util List)
+           (java.nio.file Path)
            (java.util.regex Pattern)
-           (mmap MappedFile)
-           (mmap.internal ByteSearch GrepLines)))
+           (mmap.internal ByteSearch FileBytes FileWalk FileWalk$Glob GrepLines)))
 
 (set! *warn-on-reflection* true)
 
@@ -23,23 +20,22 @@
    :exclude ["a glob, or a seq of globs" #(or (string? %) (and (sequential? %) (every? string? %)))]
    :binary [#{:skip :text} #{:skip :text}]})
 
-(def ^:private small-file
-  "Files up to this size are read rather than mapped: nothing stays open while their lines are taken."
-  (* 1024 1024))
-
 (defn- ->paths [x]
   (cond (or (string? x) (instance? File x) (instance? Path x)) [(str x)]
         (sequential? x) (mapcat ->paths x)
         :else (throw (options/invalid "grep" (str "expected a path, or a seq of paths, not " (pr-str x)) {:paths x}))))
 
+(defn- globs [{:keys [include exclude]}]
+  (vec (concat (for [g (if (string? include) [include] include)] (FileWalk$Glob/of true g))
+               (for [g (if (string? exclude) [exclude] exclude)] (FileWalk$Glob/of false g)))))
+
 (defn files
   "The files `paths` covers, in order: files as given, directories walked in sorted path order."
-  [paths {:keys [follow-links? include exclude]}]
-  (let [globs (vec (concat (for [g (if (string? include) [include] include)] [:include (files/glob->regex g)])
-                           (for [g (if (string? exclude) [exclude] exclude)] [:exclude (files/glob->regex g)])))]
+  [paths {:keys [follow-links?] :as opts}]
+  (let [globs (globs opts)]
     (mapcat (fn [^String p]
               (if (.isDirectory (File. p))
-                (map second (files/walk p (boolean follow-links?) globs))
+                (FileWalk/walk p (boolean follow-links?) globs)
                 [p]))
             (->paths paths))))
 
@@ -56,11 +52,8 @@
 (defn- open-file
   "[segment close] for a file: small files are read (close does nothing), larger ones mapped."
   [^String path]
-  (let [p (Path/of path (make-array String 0))]
-    (if (<= (Files/size p) small-file)
-      [(MemorySegment/ofArray ^bytes (Files/readAllBytes p)) (fn [])]
-      (let [mf (errors/guard path (MappedFile/open p (.keepDescriptor (MappedFile/options) false)))]
-        [(.segment ^MappedFile mf) #(.close ^MappedFile mf)]))))
+  (let [^FileBytes fb (errors/guard path (FileBytes/open (Path/of path (make-array String 0))))]
+    [(.segment fb) #(.close fb)]))
 
 (defonce ^:private cleaner (Cleaner/create))
 

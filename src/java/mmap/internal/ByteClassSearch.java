@@ -28,6 +28,9 @@ final class ByteClassSearch {
 
     final ByteSet set;
     final Op[] ops;                 // null: use the table
+    /** When the set is one EQ or FOLD test: {@code (w | orMask) ^ pattern} has a zero byte where w has a member. */
+    final long orMask, pattern;
+    final boolean oneTest;
     private final boolean[] table = new boolean[256];
     private final Object vector;    // a VectorClassSearch when SIMD is in use
 
@@ -35,6 +38,9 @@ final class ByteClassSearch {
         this.set = set;
         for (int b = 0; b < 256; b++) table[b] = set.contains(b);
         this.ops = compile(set);
+        this.oneTest = ops != null && ops.length == 1 && (ops[0].kind() == Kind.EQ || ops[0].kind() == Kind.FOLD);
+        this.orMask = oneTest && ops[0].kind() == Kind.FOLD ? CASE : 0;
+        this.pattern = oneTest ? ops[0].lo() * ONES : 0;
         this.vector = ops != null && ops.length > 0 && ByteSearch.VECTOR ? VectorClassSearch.of(ops) : null;
     }
 
@@ -69,6 +75,7 @@ final class ByteClassSearch {
         // An empty set: the pattern needs a character this encoding cannot hold, so nothing matches.
         if (ops != null && ops.length == 0) return -1;
         if (vector != null) return ((VectorClassSearch) vector).indexIn(a, from, to, table);
+        if (oneTest) return swarOne(a, from, to, orMask, pattern);
         if (ops != null) return swar(a, from, to);
         for (int i = from; i < to; i++) if (table[a[i] & 0xFF]) return i;
         return -1;
@@ -85,6 +92,34 @@ final class ByteClassSearch {
             if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
         }
         for (; i < to; i++) if (table[a[i] & 0xFF]) return i;
+        return -1;
+    }
+
+    private int swarOne(byte[] a, int from, int to, long orMask, long pattern) {
+        int i = from;
+        for (; i + 16 <= to; i += 16) {
+            long f0 = zeroBytes(((long) LONGS.get(a, i) | orMask) ^ pattern);
+            long f1 = zeroBytes(((long) LONGS.get(a, i + 8) | orMask) ^ pattern);
+            if ((f0 | f1) != 0) return f0 != 0 ? i + (Long.numberOfTrailingZeros(f0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(f1) >>> 3);
+        }
+        for (; i < to; i++) if (table[a[i] & 0xFF]) return i;
+        return -1;
+    }
+
+    /**
+     * The first i in [from, to) where {@code a[i]} is in {@code x}'s set and {@code a[i + d]}
+     * in {@code y}'s, both one-test sets ({@link #oneTest}); the caller makes sure the array
+     * holds the bytes up to {@code to + d}. Two bytes rarely fall together, so this stops far
+     * less often than a search for either.
+     */
+    static int indexOfPair(byte[] a, int from, int to, ByteClassSearch x, ByteClassSearch y, int d) {
+        long mx = x.orMask, px = x.pattern, my = y.orMask, py = y.pattern;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long f = zeroBytes(((long) LONGS.get(a, i) | mx) ^ px) & zeroBytes(((long) LONGS.get(a, i + d) | my) ^ py);
+            if (f != 0) return i + (Long.numberOfTrailingZeros(f) >>> 3);
+        }
+        for (; i < to; i++) if (x.table[a[i] & 0xFF] && y.table[a[i + d] & 0xFF]) return i;
         return -1;
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,31 +50,42 @@ public final class LineGrep {
     private static final byte[] MATCH_COLOR = "\033[01;31m\033[K".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] END_COLOR = "\033[m\033[K".getBytes(StandardCharsets.ISO_8859_1);
 
-    private final Source src;
-    private final long size;
+    /** The work that depends only on the pattern and options: done once for a search of many files. */
+    public static final class Plan {
+        final Pattern pattern;
+        final Options o;
+        final List<ByteSet[]> literals;   // the prefilter's literals, or null
+
+        public Plan(Pattern pattern, Options o) {
+            this.pattern = pattern;
+            this.o = o;
+            PatternFacts facts = PatternFacts.of(pattern, true);
+            this.literals = !o.invert && facts.plan != null ? facts.plan.literals() : null;
+        }
+    }
+
     private final Options o;
     private final Matcher matcher;
     private final Prefilter pre;
-    private final byte[] label;          // the file name to print, or null
-    private final OutputStream out;
-    private final Shared shared;
-
     private final TextWindow chars = new TextWindow(null);
-    private byte[] buf = new byte[BUFFER];
+    private byte[] ownBuf;                // the buffer for data that is not a whole heap array
+
+    // The file being searched.
+    private Source src;
+    private long size;
+    private byte[] label;                 // the file name to print, or null
+    private OutputStream out;
+    private Shared shared;
+    private byte[] buf;                   // ownBuf, or the data's own array
     private long bufStart, bufEnd;
     private long numberedUpTo, linesBefore;       // lines before numberedUpTo
-    private long lastOutEnd = -1;                 // just past the last line printed, or -1
+    private long lastOutEnd;                      // just past the last line printed, or -1
 
-    private LineGrep(MemorySegment data, Pattern pattern, Options o, byte[] label, OutputStream out, Shared shared) {
-        this.src = new Source(data, 0, data.byteSize(), true);
-        this.size = data.byteSize();
-        this.o = o;
-        this.matcher = pattern.matcher("");
-        PatternFacts facts = PatternFacts.of(pattern, true);
-        this.pre = !o.invert && facts.plan != null ? Prefilter.ofLiterals(src, facts.plan.literals()) : null;
-        this.label = label;
-        this.out = out;
-        this.shared = shared;
+    /** A searcher for one thread, reusable from file to file. */
+    public LineGrep(Plan plan) {
+        this.o = plan.o;
+        this.matcher = plan.pattern.matcher("");
+        this.pre = plan.literals != null ? Prefilter.ofLiterals(null, plan.literals) : null;
     }
 
     /**
@@ -82,12 +94,42 @@ public final class LineGrep {
      */
     public static Result grep(MemorySegment data, Pattern pattern, Options o, String label, OutputStream out, Shared shared)
             throws IOException {
-        byte[] name = label == null ? null : label.getBytes(StandardCharsets.UTF_8);
-        return new LineGrep(data, pattern, o, name, out, shared).run();
+        return new LineGrep(new Plan(pattern, o)).grep(data, label, out, shared);
     }
 
-    private Result run() throws IOException {
-        long firstNul = ByteSearch.indexOf(src.seg, 0, size, (byte) 0);
+    /** As {@link #grep(MemorySegment, Pattern, Options, String, OutputStream, Shared)}, with this searcher's plan. */
+    public Result grep(MemorySegment data, String label, OutputStream out, Shared shared) throws IOException {
+        this.src = new Source(data, 0, data.byteSize(), true);
+        this.size = data.byteSize();
+        this.label = label == null ? null : label.getBytes(StandardCharsets.UTF_8);
+        this.out = out;
+        this.shared = shared;
+        this.numberedUpTo = 0;
+        this.linesBefore = 0;
+        this.lastOutEnd = -1;
+        if (pre != null) pre.rebind(src);
+        byte[] whole = data.heapBase().orElse(null) instanceof byte[] a && data.address() == 0 ? a : null;
+        if (whole != null) {
+            // A file that was read: its lines are read in place (bytes past size are not its).
+            buf = whole;
+            bufStart = 0;
+            bufEnd = size;
+        } else {
+            if (ownBuf == null) ownBuf = new byte[BUFFER];
+            buf = ownBuf;
+            bufStart = bufEnd = 0;
+        }
+        try {
+            return run(whole);
+        } finally {
+            this.src = null;
+            this.buf = null;
+            this.out = null;
+        }
+    }
+
+    private Result run(byte[] whole) throws IOException {
+        long firstNul = whole != null ? ByteSearch.indexOf(whole, 0, (int) size, (byte) 0) : ByteSearch.indexOf(src.seg, 0, size, (byte) 0);
         long binaryFrom = firstNul < 0 ? Long.MAX_VALUE : firstNul / GNU_READ * GNU_READ;
         boolean listing = o.listMatching || o.listNonMatching;
         boolean outQuiet = o.quiet || o.count || listing;
@@ -170,7 +212,7 @@ public final class LineGrep {
             if (e >= 0) return bufStart + e;
             if (bufEnd >= size) return size;
             // The line goes on past the buffer: start the buffer at the line, larger if need be.
-            if (bufStart == pos) buf = new byte[buf.length * 2];
+            if (bufStart == pos) buf = ownBuf = new byte[buf.length * 2];
             load(pos);
         }
     }
@@ -196,7 +238,7 @@ public final class LineGrep {
     /** Makes the buffer hold all of [start, end). */
     private void ensureLine(long start, long end) {
         if (start >= bufStart && end <= bufEnd) return;
-        if (end - start > buf.length) buf = new byte[(int) Math.min(Integer.MAX_VALUE - 64, Math.max(end - start, 2L * buf.length))];
+        if (end - start > buf.length) buf = ownBuf = new byte[(int) Math.min(Integer.MAX_VALUE - 64, Math.max(end - start, 2L * buf.length))];
         load(start);
     }
 

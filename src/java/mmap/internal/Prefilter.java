@@ -13,12 +13,16 @@ import java.util.List;
 final class Prefilter {
     private static final int BLOCK = ByteSearch.BLOCK;
 
-    private final Source src;
+    private Source src;
     private final ByteSet[][] literals;   // null: byte-set mode
     private final int[] probeAt;          // each literal's probe position
     private final int[][] byProbeByte;    // for each byte value, the literals whose probe set holds it
     private final int minK, maxK;
     private final ByteClassSearch probes;
+    // One literal: the two rarest of its positions (within PAIR_SPAN of each other) are searched together.
+    private static final int PAIR_SPAN = 64;
+    private final ByteClassSearch pairFirst, pairSecond;
+    private final int pairAt, pairDistance;
     private final byte[] buf;
     private long bufStart, bufEnd;        // the text bytes buf holds
 
@@ -51,11 +55,22 @@ final class Prefilter {
             maxK = hi;
             probes = new ByteClassSearch(union);
         }
+        int[] pair = literals != null && literals.length == 1 ? rarestPair(literals[0]) : null;
+        pairFirst = pair == null ? null : new ByteClassSearch(literals[0][pair[0]]);
+        pairSecond = pair == null ? null : new ByteClassSearch(literals[0][pair[1]]);
+        pairAt = pair == null ? 0 : pair[0];
+        pairDistance = pair == null ? 0 : pair[1] - pair[0];
         buf = new byte[BLOCK + 256];
+        if (src != null) rebind(src);
+    }
+
+    /** Makes this prefilter search {@code src} from now on (the literals stay). */
+    void rebind(Source src) {
+        this.src = src;
         bufStart = bufEnd = src.from;
     }
 
-    /** Candidates are the starts of occurrences of any of {@code literals}. */
+    /** Candidates are the starts of occurrences of any of {@code literals}; {@code src} may be null until {@link #rebind}. */
     static Prefilter ofLiterals(Source src, List<ByteSet[]> literals) {
         return new Prefilter(src, literals, null);
     }
@@ -69,10 +84,39 @@ final class Prefilter {
     private static int rarest(ByteSet[] lit) {
         int best = 0, bestCost = Integer.MAX_VALUE;
         for (int i = 0; i < lit.length; i++) {
-            int cost = lit[i].worstRank() + 4 * (lit[i].size() - 1);
+            int cost = cost(lit[i]);
             if (cost < bestCost) { bestCost = cost; best = i; }
         }
         return best;
+    }
+
+    /**
+     * The positions {@code [a, b]} (a < b) of the literal's two rarest bytes that lie within
+     * PAIR_SPAN of each other and are each one SWAR test, or null.
+     */
+    private static int[] rarestPair(ByteSet[] lit) {
+        if (lit.length < 2) return null;
+        int first = -1;
+        for (int i = 0; i < lit.length; i++) {
+            if (oneTest(lit[i]) && (first < 0 || cost(lit[i]) < cost(lit[first]))) first = i;
+        }
+        if (first < 0) return null;
+        int second = -1;
+        for (int i = Math.max(0, first - PAIR_SPAN); i < Math.min(lit.length, first + PAIR_SPAN + 1); i++) {
+            if (i != first && oneTest(lit[i]) && (second < 0 || cost(lit[i]) < cost(lit[second]))) second = i;
+        }
+        if (second < 0) return null;
+        return new int[]{Math.min(first, second), Math.max(first, second)};
+    }
+
+    private static boolean oneTest(ByteSet set) {
+        ByteClassSearch.Op[] ops = ByteClassSearch.compile(set);
+        return ops != null && ops.length == 1
+                && (ops[0].kind() == ByteClassSearch.Kind.EQ || ops[0].kind() == ByteClassSearch.Kind.FOLD);
+    }
+
+    private static int cost(ByteSet set) {
+        return set.worstRank() + 4 * (set.size() - 1);
     }
 
     /** The first candidate in [from, limit), or -1. */
@@ -80,6 +124,7 @@ final class Prefilter {
         limit = Math.min(limit, src.to);
         if (from >= limit) return -1;
         if (literals == null) return nextProbe(from, limit);
+        if (pairFirst != null) return nextPair(from, limit);
         long best = -1;
         long pos = from + minK;
         while (true) {
@@ -93,6 +138,26 @@ final class Prefilter {
             }
             pos = h + 1;
         }
+    }
+
+    /** {@link #next} for one literal: its two rarest bytes are searched for together. */
+    private long nextPair(long from, long limit) {
+        int d = pairDistance;
+        long pos = from + pairAt;
+        long end = Math.min(limit + pairAt, src.to - d);    // where the first byte of the pair may be
+        while (pos < end) {
+            if (pos < bufStart || pos + d >= bufEnd) load(pos);
+            long stop = Math.min(end, bufEnd - d);
+            int hit = ByteClassSearch.indexOfPair(buf, (int) (pos - bufStart), (int) (stop - bufStart), pairFirst, pairSecond, d);
+            if (hit < 0) {
+                pos = stop;
+                continue;
+            }
+            long s = bufStart + hit - pairAt;
+            if (verify(0, s)) return s;
+            pos = bufStart + hit + 1;
+        }
+        return -1;
     }
 
     private boolean verify(int lit, long s) {

@@ -28,6 +28,11 @@ final class RequiredLiterals {
 
     static final int MAX_LITERALS = 32;
     static final int MAX_LENGTH = 64;
+    /**
+     * An ASCII class of up to this many members is a literal position: {@code [0-9]} or
+     * {@code [0-9a-f]} narrows a search, {@code [a-z]} (a byte in three of text) does not.
+     */
+    static final int MAX_CLASS = 16;
 
     /** A literal: for each position, the code points that may stand there (a character's case variants). */
     record Lit(int[][] chars) {
@@ -93,7 +98,7 @@ final class RequiredLiterals {
             boolean[] in = CharSets.asciiMembers(c);
             int count = 0;
             for (boolean b : in) if (b) count++;
-            if (count == 0 || count > 4) return Facts.NONE;
+            if (count == 0 || count > MAX_CLASS) return Facts.NONE;
             int[] members = new int[count];
             for (int ch = 0, k = 0; ch < 128; ch++) if (in[ch]) members[k++] = ch;
             return new Facts(List.of(new Lit(new int[][]{members})), null, null);
@@ -108,7 +113,14 @@ final class RequiredLiterals {
                 exact = List.of(Lit.EMPTY);
                 for (int i = 0; i < r.min() && exact != null; i++) exact = cross(exact, b.exact());
             }
-            return new Facts(exact, b.starts(), b.bestRequired(utf8));
+            // Every match starts with min copies of the body (up to 8): \d{3,} starts with three digits.
+            List<Lit> starts = b.starts();
+            if (b.exact() != null && r.min() > 1) {
+                List<Lit> copies = List.of(Lit.EMPTY);
+                for (int i = 0; i < Math.min(r.min(), 8) && copies != null; i++) copies = cross(copies, b.exact());
+                if (copies != null) starts = copies;
+            }
+            return new Facts(exact, starts, best(utf8, Arrays.asList(starts, b.bestRequired(utf8))));
         }
         if (n instanceof Alt a) {
             List<Lit> exact = new ArrayList<>(), prefixes = new ArrayList<>(), required = new ArrayList<>();

@@ -21,10 +21,15 @@ import java.lang.invoke.MethodHandle;
 public final class Mman {
     private Mman() {}
 
+    private static final Class<?>[] LAZY_HOLDERS;
+
     static {
         // Build every handle now: a handle first needed when the process is out of descriptors
         // or mappings might not be buildable then, and a failed class initialisation is permanent.
         Handles.init();
+        // The other holders are loaded (not built) now, while their class files can be read.
+        LAZY_HOLDERS = new Class<?>[]{Msync.class, Mprotect.class, Mlock.class, Mlock2.class, Munlock.class,
+                Mlockall.class, Munlockall.class, Mincore.class, Mremap.class, Getrlimit.class};
         Hints.forCall("mmap", 0);
     }
 
@@ -122,22 +127,16 @@ public final class Mman {
     public static final long PROC_SUPER_MAGIC = 0x9fa0L;
     public static final long SYSFS_MAGIC = 0x62656572L;
 
+    /**
+     * The handles every mapping needs, on its way in and on every failure path out: built when
+     * Mman is first used, so that none has to be built when the process is out of descriptors
+     * or mappings (a failed class initialisation is permanent).
+     */
     private static final class Handles {
         static final MethodHandle MMAP = Libc.withErrno("mmap", FunctionDescriptor.of(Libc.PTR,
                 Libc.PTR, Libc.SIZE_T, Libc.INT, Libc.INT, Libc.INT, Libc.OFF_T));
         static final MethodHandle MUNMAP = Libc.withErrno("munmap", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T));
-        static final MethodHandle MSYNC = Libc.withErrno("msync", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
         static final MethodHandle MADVISE = Libc.withErrno("madvise", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
-        static final MethodHandle MPROTECT = Libc.withErrno("mprotect", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
-        static final MethodHandle MLOCK = Libc.withErrno("mlock", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T));
-        static final MethodHandle MLOCK2 = Libc.withErrno("mlock2", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
-        static final MethodHandle MUNLOCK = Libc.withErrno("munlock", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T));
-        static final MethodHandle MLOCKALL = Libc.withErrno("mlockall", FunctionDescriptor.of(Libc.INT, Libc.INT));
-        static final MethodHandle MUNLOCKALL = Libc.withErrno("munlockall", FunctionDescriptor.of(Libc.INT));
-        static final MethodHandle MINCORE = Libc.withErrno("mincore", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.PTR));
-        // mremap is variadic: the fifth argument (new_address) is read only with MREMAP_FIXED.
-        static final MethodHandle MREMAP = Libc.withErrno("mremap", FunctionDescriptor.of(Libc.PTR,
-                Libc.PTR, Libc.SIZE_T, Libc.SIZE_T, Libc.INT, Libc.PTR), Linker.Option.firstVariadicArg(4));
         // open is variadic: mode is read only with O_CREAT.
         static final MethodHandle OPEN = Libc.withErrno("open", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.INT, Libc.INT),
                 Linker.Option.firstVariadicArg(2));
@@ -146,10 +145,53 @@ public final class Mman {
         static final MethodHandle FSTATFS = Libc.withErrno("fstatfs", FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.PTR));
         static final MethodHandle FTRUNCATE = Libc.withErrno("ftruncate", FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.OFF_T));
         static final MethodHandle SYSCONF = Libc.plain("sysconf", FunctionDescriptor.of(Libc.LONG, Libc.INT));
-        static final MethodHandle GETRLIMIT = Libc.withErrno("getrlimit", FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.PTR));
         static final MethodHandle UNLINK = Libc.withErrno("unlink", FunctionDescriptor.of(Libc.INT, Libc.PTR));
 
         static void init() {}
+    }
+
+    // The calls a mapping may never make each get a holder, built on first use: building all
+    // twenty handles up front cost about 0.2 s of every process's first mapping.
+    private static final class Msync {
+        static final MethodHandle HANDLE = Libc.withErrno("msync", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
+    }
+
+    private static final class Mprotect {
+        static final MethodHandle HANDLE = Libc.withErrno("mprotect", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
+    }
+
+    private static final class Mlock {
+        static final MethodHandle HANDLE = Libc.withErrno("mlock", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T));
+    }
+
+    private static final class Mlock2 {
+        static final MethodHandle HANDLE = Libc.withErrno("mlock2", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.INT));
+    }
+
+    private static final class Munlock {
+        static final MethodHandle HANDLE = Libc.withErrno("munlock", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T));
+    }
+
+    private static final class Mlockall {
+        static final MethodHandle HANDLE = Libc.withErrno("mlockall", FunctionDescriptor.of(Libc.INT, Libc.INT));
+    }
+
+    private static final class Munlockall {
+        static final MethodHandle HANDLE = Libc.withErrno("munlockall", FunctionDescriptor.of(Libc.INT));
+    }
+
+    private static final class Mincore {
+        static final MethodHandle HANDLE = Libc.withErrno("mincore", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.SIZE_T, Libc.PTR));
+    }
+
+    private static final class Mremap {
+        // mremap is variadic: the fifth argument (new_address) is read only with MREMAP_FIXED.
+        static final MethodHandle HANDLE = Libc.withErrno("mremap", FunctionDescriptor.of(Libc.PTR,
+                Libc.PTR, Libc.SIZE_T, Libc.SIZE_T, Libc.INT, Libc.PTR), Linker.Option.firstVariadicArg(4));
+    }
+
+    private static final class Getrlimit {
+        static final MethodHandle HANDLE = Libc.withErrno("getrlimit", FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.PTR));
     }
 
     private static final class Page {
@@ -197,7 +239,7 @@ public final class Mman {
     // ---- the rest of the mapping calls ----
 
     public static void msync(MemorySegment addr, long len, int flags) throws SyscallException {
-        call("msync", () -> "addr=" + hex(addr) + ", len=" + len + ", flags=" + msyncFlagNames(flags), capture -> (int) Handles.MSYNC.invokeExact(capture, addr, len, flags));
+        call("msync", () -> "addr=" + hex(addr) + ", len=" + len + ", flags=" + msyncFlagNames(flags), capture -> (int) Msync.HANDLE.invokeExact(capture, addr, len, flags));
     }
 
     public static void madvise(MemorySegment addr, long len, int advice) throws SyscallException {
@@ -205,32 +247,32 @@ public final class Mman {
     }
 
     public static void mprotect(MemorySegment addr, long len, int prot) throws SyscallException {
-        call("mprotect", () -> "addr=" + hex(addr) + ", len=" + len + ", prot=" + protNames(prot), capture -> (int) Handles.MPROTECT.invokeExact(capture, addr, len, prot));
+        call("mprotect", () -> "addr=" + hex(addr) + ", len=" + len + ", prot=" + protNames(prot), capture -> (int) Mprotect.HANDLE.invokeExact(capture, addr, len, prot));
     }
 
     public static void mlock(MemorySegment addr, long len) throws SyscallException {
-        call("mlock", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MLOCK.invokeExact(capture, addr, len));
+        call("mlock", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Mlock.HANDLE.invokeExact(capture, addr, len));
     }
 
     public static void mlock2(MemorySegment addr, long len, int flags) throws SyscallException {
-        call("mlock2", () -> "addr=" + hex(addr) + ", len=" + len + ", flags=" + flags, capture -> (int) Handles.MLOCK2.invokeExact(capture, addr, len, flags));
+        call("mlock2", () -> "addr=" + hex(addr) + ", len=" + len + ", flags=" + flags, capture -> (int) Mlock2.HANDLE.invokeExact(capture, addr, len, flags));
     }
 
     public static void munlock(MemorySegment addr, long len) throws SyscallException {
-        call("munlock", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MUNLOCK.invokeExact(capture, addr, len));
+        call("munlock", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Munlock.HANDLE.invokeExact(capture, addr, len));
     }
 
     public static void mlockall(int flags) throws SyscallException {
-        call("mlockall", () -> "flags=" + flags, capture -> (int) Handles.MLOCKALL.invokeExact(capture, flags));
+        call("mlockall", () -> "flags=" + flags, capture -> (int) Mlockall.HANDLE.invokeExact(capture, flags));
     }
 
     public static void munlockall() throws SyscallException {
-        call("munlockall", () -> "", capture -> (int) Handles.MUNLOCKALL.invokeExact(capture));
+        call("munlockall", () -> "", capture -> (int) Munlockall.HANDLE.invokeExact(capture));
     }
 
     /** mincore(2) into {@code vec}, which must hold one byte per page of the range. */
     public static void mincore(MemorySegment addr, long len, MemorySegment vec) throws SyscallException {
-        call("mincore", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Handles.MINCORE.invokeExact(capture, addr, len, vec));
+        call("mincore", () -> "addr=" + hex(addr) + ", len=" + len, capture -> (int) Mincore.HANDLE.invokeExact(capture, addr, len, vec));
     }
 
     /** mincore(2): one byte per page of the range, bit 0 set where the page is resident. */
@@ -254,7 +296,7 @@ public final class Mman {
         MemorySegment capture = Libc.captureSegment();
         MemorySegment p;
         try {
-            p = (MemorySegment) Handles.MREMAP.invokeExact(capture, oldAddr, oldSize, newSize, flags, newAddr);
+            p = (MemorySegment) Mremap.HANDLE.invokeExact(capture, oldAddr, oldSize, newSize, flags, newAddr);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -361,7 +403,7 @@ public final class Mman {
     public static long memlockLimit() throws SyscallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(16, 8);
-            call("getrlimit", () -> "RLIMIT_MEMLOCK", capture -> (int) Handles.GETRLIMIT.invokeExact(capture, RLIMIT_MEMLOCK, buf));
+            call("getrlimit", () -> "RLIMIT_MEMLOCK", capture -> (int) Getrlimit.HANDLE.invokeExact(capture, RLIMIT_MEMLOCK, buf));
             return buf.get(ValueLayout.JAVA_LONG, 0);
         }
     }
