@@ -120,16 +120,51 @@
     (spit (str mmgrep-dir "/command")
           (str/join "\n" (concat [java] jvm-opts (when (.exists (io/file archive)) use) ["-cp" abs-jar "mmap.Grep"] [""])))))
 
+(defn javadoc
+  "Builds target/javadoc for mmap, mmap.posix and mmap.internal with -Xdoclint:all, failing
+  on any warning (every public class and member has its doc comment and tags)."
+  [_]
+  (b/delete {:path "target/javadoc"})
+  (let [javadoc-bin (str (System/getProperty "java.home") "/bin/javadoc")
+        {:keys [exit out err]} (b/process {:command-args [javadoc-bin "-d" "target/javadoc" "-sourcepath" "src/java"
+                                                          "--add-modules" "jdk.incubator.vector"
+                                                          "-Xdoclint:all" "-Xmaxwarns" "10000" "-quiet"
+                                                          "-windowtitle" (str "mmap " version)
+                                                          "mmap" "mmap.posix" "mmap.internal"]
+                                           :out :capture :err :capture})
+        ;; The incubator module's own notice is not about our sources.
+        lines (remove #(or (str/blank? %) (str/includes? % "incubat") (re-find #"^\d+ warnings?$" %))
+                      (str/split-lines (str out err)))]
+    (run! println lines)
+    (when (or (not (zero? exit)) (seq lines))
+      (throw (ex-info (str "javadoc reported " (count lines) " lines; see above") {:exit exit})))
+    (println "target/javadoc is clean")))
+
+(def ^:private jar-dir "target/jar")
+
+(defn- optional-clojure!
+  "Marks org.clojure/clojure optional in the pom: Java users need only the classes, and
+  Clojure users have Clojure already (tools.deps and Maven both leave optional deps out)."
+  [pom]
+  (let [xml (slurp pom)
+        marked (str/replace xml #"(<artifactId>clojure</artifactId>\s*<version>[^<]*</version>)"
+                            "$1\n      <optional>true</optional>")]
+    (when (= xml marked) (throw (ex-info "no org.clojure/clojure dependency in the pom to mark optional" {:pom pom})))
+    (spit pom marked)))
+
 (defn jar
-  "Builds target/mmap-VERSION.jar with the compiled classes and the Clojure sources."
+  "Builds target/mmap-VERSION.jar: the compiled classes, the Clojure sources, and a pom in
+  which Clojure is optional."
   [_]
   (compile nil)
-  (b/write-pom {:class-dir class-dir :lib lib :version version :basis (basis [])
+  (b/delete {:path jar-dir})
+  (b/copy-dir {:src-dirs [class-dir "src/clj"] :target-dir jar-dir})
+  (b/write-pom {:class-dir jar-dir :lib lib :version version :basis (basis [])
                 :src-dirs ["src/clj"]
                 :pom-data [[:licenses [:license [:name "Eclipse Public License 2.0"]
                                        [:url "https://www.eclipse.org/legal/epl-2.0/"]]]]})
-  (b/copy-dir {:src-dirs ["src/clj"] :target-dir class-dir})
-  (b/jar {:class-dir class-dir
+  (optional-clojure! (str jar-dir "/META-INF/maven/" (namespace lib) "/" (name lib) "/pom.xml"))
+  (b/jar {:class-dir jar-dir
           :jar-file jar-file
           :manifest {"Enable-Native-Access" "ALL-UNNAMED"
                      "Automatic-Module-Name" "mmap"}}))
@@ -138,4 +173,4 @@
   "Installs the jar into the local Maven repository (~/.m2)."
   [_]
   (jar nil)
-  (b/install {:basis (basis []) :lib lib :version version :jar-file jar-file :class-dir class-dir}))
+  (b/install {:basis (basis []) :lib lib :version version :jar-file jar-file :class-dir jar-dir}))

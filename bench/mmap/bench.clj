@@ -7,7 +7,8 @@
     bin/clojure -T:build bench :size 256m      ; another size (k, m, g suffixes)
     bin/clojure -T:build bench :write true     ; also writes bench/RESULTS.md
 
-  Other suites: `:suite tree` (the grep command over a source tree; mmap.bench-tree)."
+  Other suites: `:suite tree` (the grep command over a source tree; mmap.bench-tree),
+  `:suite binary` (summing int64 values; mmap.bench-binary)."
   (:require [clojure.edn :as edn]
             [clojure.java.io :as io]
             [clojure.java.shell :as sh]
@@ -198,6 +199,7 @@
         opts (into {} (for [[k v] (partition 2 args)] [(keyword (str/replace k #"^:" "")) (read-arg v)]))
         ok (case (some-> (:suite opts) name)
              "tree" ((requiring-resolve 'mmap.bench-tree/run-suite) opts)
+             "binary" ((requiring-resolve 'mmap.bench-binary/run-suite) opts)
              (nil "log") (run-bench (update opts :size #(some-> % str))))]
     (shutdown-agents)
     (System/exit (if ok 0 1))))

@@ -38,7 +38,11 @@
       [:regex-utf8 (fn [mp] (m/count-matches #\"é and \\w+\" mp {:threads 1}))]
       [:regex-latin1 (fn [mp] (m/count-matches #\"and \\w+\" mp {:encoding :latin-1 :threads 1}))]
       [:re-seq-parallel (fn [mp] (count (m/re-seq #\"\\w+é\" mp {:threads 2 :chunk-size 65536})))]
-      [:literal-prefilter (fn [mp] (m/count-matches #\"ZQ_NEEDLE_\\d\" mp {:threads 1}))]])
+      [:literal-prefilter (fn [mp] (m/count-matches #\"ZQ_NEEDLE_\\d\" mp {:threads 1}))]
+      [:get-long (fn [mp] (loop [i 0 acc 0] (if (<= (+ i 8) (m/size mp)) (recur (+ i 8) (bit-xor acc (m/get-long mp i))) acc)))]
+      [:view-sum (fn [mp] (reduce + (m/view mp :uint8)))]
+      [:view-conj (fn [mp] (count (reduce conj [] (m/view mp :int32))))]
+      [:view-nth (fn [mp] (let [v (m/view mp :uint16)] (loop [i 0 acc 0] (if (< i (count v)) (recur (inc i) (+ acc (long (nth v i)))) acc))))]])
    (doseq [[k f] paths]
      (let [file (java.io.File/createTempFile \"trunc\" \".txt\")]
        (spit file text)
@@ -67,8 +71,38 @@
       (no-crash r)
       (is (zero? exit) err)
       (doseq [k [:nth :reduce :seq :bytes :index-of-short :index-of-long :lines :regex-utf8 :regex-latin1
-                 :re-seq-parallel :literal-prefilter :nth-during]]
+                 :re-seq-parallel :literal-prefilter :get-long :view-sum :view-conj :view-nth :nth-during]]
         (is (str/includes? out (str k " :truncated")) (str k " in:\n" out err))))))
+
+(def ^:private atomic-truncation-code
+  "Child-JVM code: atomics on the last page of a :read-write file that truncate(1) cuts off.
+  Run interpreted (-Xint) too: the interpreter's atomic instructions have no SIGBUS cover."
+  "(require '[mmap.core :as m] '[clojure.java.shell :as sh])
+   (defn classify [f] (try (f) :no-error
+                         (catch clojure.lang.ExceptionInfo e (or (:mmap/error (ex-data e)) :ex-info-without-kind))
+                         (catch Throwable t (str \"RAW \" (.getName (class t)) \" \" (.getMessage t)))))
+   (doseq [[k f] [[:get-and-add-long #(m/get-and-add-long! % (- (m/size %) 8) 1)]
+                  [:compare-and-set-int #(m/compare-and-set-int! % (- (m/size %) 4) 0 0)]
+                  [:get-long-volatile #(m/get-long-volatile % (- (m/size %) 8))]]]
+     (let [file (java.io.File/createTempFile \"trunc\" \".bin\")]
+       (spit file (apply str (repeat (* 2 1024 1024) \"x\")))
+       (with-open [mp (m/map-file file {:mode :read-write})]
+         (dotimes [_ 2000] (f mp))
+         (sh/sh \"truncate\" \"-s\" \"4097\" (str file))
+         (println k (classify #(f mp))))
+       (.delete file)))
+   (shutdown-agents)")
+
+(deftest truncation-under-atomics-is-an-exception-even-interpreted
+  (if-not (ts/sh-ok? "truncate" "--version")
+    (ts/skip! "truncate(1) is missing")
+    (doseq [opts [[] ["-Xint"]]]
+      (testing (pr-str opts)
+        (let [{:keys [out err exit] :as r} (ts/run-clojure-watched atomic-truncation-code :jvm-opts opts)]
+          (no-crash r)
+          (is (zero? exit) err)
+          (doseq [k [:get-and-add-long :compare-and-set-int :get-long-volatile]]
+            (is (str/includes? out (str k " :truncated")) (str k " in:\n" out err))))))))
 
 (deftest protect-racing-readers-and-writers
   (let [r (ts/run-clojure-watched

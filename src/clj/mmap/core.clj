@@ -13,8 +13,9 @@
   errno name and a hint). Everything else is an ex-info whose data has :mmap/error
   (:invalid-argument, :out-of-bounds, :read-only, :closed, :illegal-state, :truncated)
   and :mmap/path."
-  (:refer-clojure :exclude [bytes re-seq re-find])
+  (:refer-clojure :exclude [bytes get re-seq re-find])
   (:require [clojure.string :as str]
+            [mmap.impl.binary :as binary]
             [mmap.impl.errors :as errors]
             [mmap.impl.mapping :as mapping]
             [mmap.impl.options :as options]
@@ -23,10 +24,11 @@
   (:import (clojure.lang IReduceInit)
            (java.io File)
            (java.lang.foreign MemorySegment)
+           (java.nio ByteOrder)
            (java.nio.charset StandardCharsets)
            (java.nio.file Path)
            (java.util EnumSet)
-           (mmap Advice MappedFile MappedFile$Options Protection)
+           (mmap Advice MappedFile MappedFile$Options Npy Protection)
            (mmap.impl.mapping Mapping)
            (mmap.internal LineReader)
            (mmap.posix Mman)))
@@ -478,3 +480,205 @@
    (when-not (instance? java.util.regex.Pattern re)
      (throw (options/invalid "grep" (str "expected a java.util.regex.Pattern, not " (pr-str re)) {:value re})))
    (search/reducible-grep re paths (options/validate "grep" search/grep-spec opts))))
+
+;; ---- binary data ---------------------------------------------------------------------------
+
+(defmacro ^:private def-read
+  "A reader of `width` bytes at a long offset: (f m offset) little-endian, (f m offset opts)."
+  [fname doc ret width [mf at order] expr]
+  (let [m (gensym "m")
+        offset (with-meta (gensym "offset") {:tag 'long})
+        opts (gensym "opts")
+        body (fn [order-form]
+               `(let [mp# (->mapping ~(name fname) ~m)
+                      ~mf (mapping/mapped-file mp#)
+                      ~at (binary/at ~(name fname) mp# ~offset ~width)
+                      ~order ~order-form]
+                  (errors/guard ~mf ~expr)))]
+    `(defn ~fname ~doc
+       (~(with-meta [m offset] {:tag ret}) ~(body `ByteOrder/LITTLE_ENDIAN))
+       (~(with-meta [m offset opts] {:tag ret}) ~(body `(binary/byte-order ~(name fname) ~opts))))))
+
+(def-read get-byte "The signed byte at byte `offset` (a long: any offset, past 2 GiB too)."
+  long 1 [mf at _] (.getByte mf at))
+(def-read get-ubyte "The unsigned byte at `offset`, 0 to 255."
+  long 1 [mf at _] (bit-and (.getByte mf at) 0xFF))
+(def-read get-short "The signed 16-bit integer at `offset`; opts {:order :little (default) or :big}. Any alignment."
+  long 2 [mf at order] (.getShort mf at order))
+(def-read get-ushort "The unsigned 16-bit integer at `offset`, 0 to 65535; opts {:order}."
+  long 2 [mf at order] (bit-and (.getShort mf at order) 0xFFFF))
+(def-read get-int "The signed 32-bit integer at `offset`; opts {:order :little (default) or :big}."
+  long 4 [mf at order] (.getInt mf at order))
+(def-read get-uint "The unsigned 32-bit integer at `offset`, 0 to 2^32-1; opts {:order}."
+  long 4 [mf at order] (bit-and (.getInt mf at order) 0xFFFFFFFF))
+(def-read get-long "The signed 64-bit integer at `offset`; opts {:order :little (default) or :big}."
+  long 8 [mf at order] (.getLong mf at order))
+(def-read get-float "The IEEE 754 single at `offset`, as a double; opts {:order}."
+  double 4 [mf at order] (.getFloat mf at order))
+(def-read get-double "The IEEE 754 double at `offset`; opts {:order :little (default) or :big}."
+  double 8 [mf at order] (.getDouble mf at order))
+
+(defmacro ^:private def-write
+  "A writer of `width` bytes at a long offset: (f m offset v) little-endian, (f m offset v opts)."
+  [fname doc width hint [mf at order v] expr]
+  (let [m (gensym "m")
+        offset (with-meta (gensym "offset") {:tag 'long})
+        value (with-meta (gensym "v") {:tag hint})
+        opts (gensym "opts")
+        body (fn [order-form]
+               `(let [mp# (->mapping ~(name fname) ~m)
+                      ~mf (mapping/mapped-file mp#)
+                      ~at (binary/at ~(name fname) mp# ~offset ~width)
+                      ~order ~order-form
+                      ~v ~value]
+                  (errors/guard ~mf ~expr)
+                  nil))]
+    `(defn ~fname ~doc
+       ([~m ~offset ~value] ~(body `ByteOrder/LITTLE_ENDIAN))
+       ([~m ~offset ~value ~opts] ~(body `(binary/byte-order ~(name fname) ~opts))))))
+
+(defn- signed-in-range ^long [fn-name ^long bits ^long v]
+  (let [hi (dec (bit-shift-left 1 (dec bits)))]
+    (when-not (<= (- (inc hi)) v hi)
+      (throw (options/invalid fn-name (str v " is not a signed " bits "-bit value (" (- (inc hi)) " to " hi ")") {:value v})))
+    v))
+
+(def-write put-byte! "Writes the signed byte `v` (-128 to 127) at `offset`. Returns nil."
+  1 long [mf at _ v] (.putByte mf at (byte (signed-in-range "put-byte!" 8 v))))
+(def-write put-ubyte! "Writes the unsigned byte `v` (0 to 255) at `offset`."
+  1 Object [mf at _ v] (.putByte mf at (unchecked-byte (binary/unsigned-in-range "put-ubyte!" 8 v))))
+(def-write put-short! "Writes the signed 16-bit `v` at `offset`; opts {:order :little (default) or :big}."
+  2 long [mf at order v] (.putShort mf at (short (signed-in-range "put-short!" 16 v)) order))
+(def-write put-ushort! "Writes the unsigned 16-bit `v` (0 to 65535) at `offset`; opts {:order}."
+  2 Object [mf at order v] (.putShort mf at (unchecked-short (binary/unsigned-in-range "put-ushort!" 16 v)) order))
+(def-write put-int! "Writes the signed 32-bit `v` at `offset`; opts {:order :little (default) or :big}."
+  4 long [mf at order v] (.putInt mf at (int (signed-in-range "put-int!" 32 v)) order))
+(def-write put-uint! "Writes the unsigned 32-bit `v` (0 to 2^32-1) at `offset`; opts {:order}."
+  4 Object [mf at order v] (.putInt mf at (unchecked-int (binary/unsigned-in-range "put-uint!" 32 v)) order))
+(def-write put-long! "Writes the signed 64-bit `v` at `offset`; opts {:order :little (default) or :big}."
+  8 long [mf at order v] (.putLong mf at v order))
+(def-write put-float! "Writes `v` as an IEEE 754 single at `offset` (rounded as (float v) rounds); opts {:order}."
+  4 double [mf at order v] (.putFloat mf at (float v) order))
+(def-write put-double! "Writes the IEEE 754 double `v` at `offset`; opts {:order :little (default) or :big}."
+  8 double [mf at order v] (.putDouble mf at v order))
+
+;; Atomics: native byte order (little-endian on x86-64), naturally aligned offsets.
+
+(defn compare-and-set-long!
+  "Atomically sets the 64-bit integer at `offset` to `update` if it is `expect`; returns
+  whether it did. For counters and flags shared between threads, and between processes that
+  map the same file :read-write (or share :read-write anonymous memory). The offset must be
+  aligned to 8 (an error says the nearest aligned ones); the value is in the machine's byte
+  order (little-endian here)."
+  [m ^long offset ^long expect ^long update]
+  (let [mp (->mapping "compare-and-set-long!" m)
+        at (binary/at "compare-and-set-long!" mp offset 8)]
+    (errors/guard (mf mp) (.compareAndSetLong (mf mp) at expect update))))
+
+(defn get-and-add-long!
+  "Atomically adds `delta` to the 64-bit integer at `offset` (aligned to 8); returns the
+  value before. See `compare-and-set-long!`."
+  ^long [m ^long offset ^long delta]
+  (let [mp (->mapping "get-and-add-long!" m)
+        at (binary/at "get-and-add-long!" mp offset 8)]
+    (errors/guard (mf mp) (.getAndAddLong (mf mp) at delta))))
+
+(defn get-long-volatile
+  "The 64-bit integer at `offset` (aligned to 8), read with volatile semantics: it sees what
+  other threads and processes wrote before their volatile writes."
+  ^long [m ^long offset]
+  (let [mp (->mapping "get-long-volatile" m)
+        at (binary/at "get-long-volatile" mp offset 8)]
+    (errors/guard (mf mp) (.getLongVolatile (mf mp) at))))
+
+(defn put-long-volatile!
+  "Writes the 64-bit integer `v` at `offset` (aligned to 8) with volatile semantics. Returns nil."
+  [m ^long offset ^long v]
+  (let [mp (->mapping "put-long-volatile!" m)
+        at (binary/at "put-long-volatile!" mp offset 8)]
+    (errors/guard (mf mp) (.putLongVolatile (mf mp) at v))
+    nil))
+
+(defn compare-and-set-int!
+  "`compare-and-set-long!` for the 32-bit integer at `offset` (aligned to 4)."
+  [m ^long offset ^long expect ^long update]
+  (let [mp (->mapping "compare-and-set-int!" m)
+        at (binary/at "compare-and-set-int!" mp offset 4)]
+    (errors/guard (mf mp) (.compareAndSetInt (mf mp) at (int (signed-in-range "compare-and-set-int!" 32 expect))
+                                             (int (signed-in-range "compare-and-set-int!" 32 update))))))
+
+(defn get-and-add-int!
+  "`get-and-add-long!` for the 32-bit integer at `offset` (aligned to 4); wraps on overflow
+  as Java's int addition does."
+  ^long [m ^long offset ^long delta]
+  (let [mp (->mapping "get-and-add-int!" m)
+        at (binary/at "get-and-add-int!" mp offset 4)]
+    (errors/guard (mf mp) (.getAndAddInt (mf mp) at (int (signed-in-range "get-and-add-int!" 32 delta))))))
+
+(defn get-int-volatile
+  "`get-long-volatile` for the 32-bit integer at `offset` (aligned to 4)."
+  ^long [m ^long offset]
+  (let [mp (->mapping "get-int-volatile" m)
+        at (binary/at "get-int-volatile" mp offset 4)]
+    (errors/guard (mf mp) (.getIntVolatile (mf mp) at))))
+
+(defn put-int-volatile!
+  "`put-long-volatile!` for the 32-bit integer `v` at `offset` (aligned to 4)."
+  [m ^long offset ^long v]
+  (let [mp (->mapping "put-int-volatile!" m)
+        at (binary/at "put-int-volatile!" mp offset 4)]
+    (errors/guard (mf mp) (.putIntVolatile (mf mp) at (int (signed-in-range "put-int-volatile!" 32 v))))
+    nil))
+
+(defn view
+  "A view of the mapping (or slice) as numbers of `type`: :int8 :uint8 :int16 :uint16 :int32
+  :uint32 :int64 :float32 :float64. Options:
+
+    :offset  the byte offset of element 0 (default 0; any alignment)
+    :count   how many elements (default: every whole element to the end)
+    :order   :little (default) or :big
+
+  A view reads through the mapping (no copy) and lives and dies with it. It is Counted,
+  Indexed (`nth` within int range; `get` for long indices), Seqable (chunked, lazy) and
+  reducible: it copies 8192 elements at a time into a primitive array, and (reduce + view)
+  runs as a primitive loop, allocating nothing per element. Integers come out as longs,
+  floats as doubles. It prints without its contents."
+  ([m type] (view m type nil))
+  ([m type opts] (binary/view "view" (->mapping "view" m) type opts)))
+
+(defn get
+  "Element `i` (a long) of a view, or the byte at offset `i` of a mapping."
+  [v ^long i]
+  (cond
+    (instance? mmap.impl.binary.View v)
+    (let [ev (binary/element-view v)]
+      (when-not (and (<= 0 i) (< i (.count ev)))
+        (throw (ex-info (str "get: index " i " is outside the view (" (.count ev) " elements)")
+                        {:mmap/error :out-of-bounds :index i :count (.count ev)})))
+      (errors/guard (.file ev) (if (.isFloating (.type ev)) (.getDouble ev i) (.getLong ev i))))
+    (instance? Mapping v) (get-byte v i)
+    :else (throw (options/invalid "get" (str "expected a view or a mapping, not " (pr-str (type v))) {:value v}))))
+
+(defn ->array
+  "Copies a view's elements [from, to) (default: all) into a new primitive array: byte[] for
+  :int8, short[] for :int16 and :uint8, int[] for :int32 and :uint16, long[] for :int64 and
+  :uint32, float[] and double[] (unsigned types go one size up, so values stay non-negative)."
+  ([v] (->array v 0 (.count (binary/element-view v))))
+  ([v from to] (binary/->array v from to)))
+
+(defn npy
+  "Maps a NumPy .npy file (format 1.0, 2.0 or 3.0; dtypes i1 u1 i2 u2 i4 u4 i8 f4 f8 in
+  either byte order) and returns
+
+    {:dtype :int64 :order :little :shape [1000 3] :fortran-order? false :version \"1.0\"
+     :view <the data as a view, no copy> :mapping <the file's mapping>}
+
+  Elements are in the file's order (row-major, or column-major when :fortran-order?).
+  Close :mapping (or use with-open on it) when done. opts: {:mode :read-only (default),
+  :read-write or :private}. A dtype it cannot read (objects, strings, structured, complex)
+  is an :invalid-argument error that names it."
+  ([path] (npy path nil))
+  ([path opts]
+   (let [opts (options/validate "npy" (select-keys options/map-file-spec [:mode]) opts)
+         p (->path "npy" path)]
+     (binary/npy->map (errors/guard (str p) (Npy/open p (java-options opts)))))))

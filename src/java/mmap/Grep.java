@@ -24,7 +24,6 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import mmap.internal.FileBytes;
 import mmap.internal.FileWalk;
 import mmap.internal.LineGrep;
 import mmap.posix.Errno;

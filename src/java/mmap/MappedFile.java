@@ -3,12 +3,15 @@ package mmap;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import mmap.internal.Access;
 import mmap.internal.ByteSearch;
 import mmap.posix.Errno;
@@ -514,6 +517,164 @@ public final class MappedFile implements AutoCloseable {
         putLong(offset, Double.doubleToRawLongBits(value), order);
     }
 
+    // ---- atomics: for counters and flags shared between threads and processes ----
+
+    /**
+     * The segment for an atomic access of {@code size} bytes at {@code offset}: in range,
+     * naturally aligned, and (for a file) still backed by the file. The interpreter's atomic
+     * instructions are not covered by the JVM's SIGBUS handling, so a file is checked with
+     * fstat first; only a truncation in the instant between that check and the instruction
+     * could still fault.
+     */
+    private MemorySegment atomicSegment(long offset, int size, boolean write) {
+        View v = write ? writable() : readable();
+        checkSubRange(v, offset, size);
+        long address = v.segment().address() + offset;
+        if (address % size != 0) {
+            throw new IllegalArgumentException("an atomic " + (size * 8) + "-bit access needs an offset aligned to " + size
+                    + " bytes; offset " + offset + " of " + describe() + " is not (the nearest aligned offsets are "
+                    + (offset - address % size) + " and " + (offset - address % size + size) + ")");
+        }
+        if (path != null) {
+            long fileSize = currentFileSize();
+            long page = Mman.pageSize();
+            if (fileSize >= 0 && (this.offset + offset) / page * page >= fileSize) {
+                throw new TruncatedFileException(describe(), offset, size, fileSize, null);
+            }
+        }
+        return v.segment();
+    }
+
+    /**
+     * Atomically sets the 64-bit value at {@code offset} (native byte order, aligned to 8) to
+     * {@code update} if it is {@code expect}.
+     *
+     * @param offset the byte offset in the mapping, a multiple of 8 from an aligned address
+     * @param expect the value expected there
+     * @param update the value to store
+     * @return whether the value was {@code expect} and is now {@code update}
+     */
+    public boolean compareAndSetLong(long offset, long expect, long update) {
+        MemorySegment s = atomicSegment(offset, 8, true);
+        try {
+            return Access.compareAndSetLong(s, offset, expect, update);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 8);
+        }
+    }
+
+    /**
+     * Atomically adds {@code delta} to the 64-bit value at {@code offset} (native byte order,
+     * aligned to 8).
+     *
+     * @param offset the byte offset in the mapping, aligned to 8
+     * @param delta what to add
+     * @return the value before the addition
+     */
+    public long getAndAddLong(long offset, long delta) {
+        MemorySegment s = atomicSegment(offset, 8, true);
+        try {
+            return Access.getAndAddLong(s, offset, delta);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 8);
+        }
+    }
+
+    /**
+     * The 64-bit value at {@code offset} (native byte order, aligned to 8), read with volatile
+     * semantics: it sees every write made before another thread's or process's volatile write.
+     *
+     * @param offset the byte offset in the mapping, aligned to 8
+     * @return the value
+     */
+    public long getLongVolatile(long offset) {
+        MemorySegment s = atomicSegment(offset, 8, false);
+        try {
+            return Access.getLongVolatile(s, offset);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 8);
+        }
+    }
+
+    /**
+     * Writes the 64-bit value at {@code offset} (native byte order, aligned to 8) with
+     * volatile semantics.
+     *
+     * @param offset the byte offset in the mapping, aligned to 8
+     * @param value the value to store
+     */
+    public void putLongVolatile(long offset, long value) {
+        MemorySegment s = atomicSegment(offset, 8, true);
+        try {
+            Access.putLongVolatile(s, offset, value);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 8);
+        }
+    }
+
+    /**
+     * {@link #compareAndSetLong} for the 32-bit value at {@code offset} (aligned to 4).
+     *
+     * @param offset the byte offset in the mapping, aligned to 4
+     * @param expect the value expected there
+     * @param update the value to store
+     * @return whether the value was {@code expect} and is now {@code update}
+     */
+    public boolean compareAndSetInt(long offset, int expect, int update) {
+        MemorySegment s = atomicSegment(offset, 4, true);
+        try {
+            return Access.compareAndSetInt(s, offset, expect, update);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 4);
+        }
+    }
+
+    /**
+     * {@link #getAndAddLong} for the 32-bit value at {@code offset} (aligned to 4).
+     *
+     * @param offset the byte offset in the mapping, aligned to 4
+     * @param delta what to add
+     * @return the value before the addition
+     */
+    public int getAndAddInt(long offset, int delta) {
+        MemorySegment s = atomicSegment(offset, 4, true);
+        try {
+            return Access.getAndAddInt(s, offset, delta);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 4);
+        }
+    }
+
+    /**
+     * {@link #getLongVolatile} for the 32-bit value at {@code offset} (aligned to 4).
+     *
+     * @param offset the byte offset in the mapping, aligned to 4
+     * @return the value
+     */
+    public int getIntVolatile(long offset) {
+        MemorySegment s = atomicSegment(offset, 4, false);
+        try {
+            return Access.getIntVolatile(s, offset);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 4);
+        }
+    }
+
+    /**
+     * {@link #putLongVolatile} for the 32-bit value at {@code offset} (aligned to 4).
+     *
+     * @param offset the byte offset in the mapping, aligned to 4
+     * @param value the value to store
+     */
+    public void putIntVolatile(long offset, int value) {
+        MemorySegment s = atomicSegment(offset, 4, true);
+        try {
+            Access.putIntVolatile(s, offset, value);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, 4);
+        }
+    }
+
     /** Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
     public void read(long offset, byte[] dst, int dstOffset, int len) {
         Objects.checkFromIndexSize(dstOffset, len, dst.length);
@@ -523,6 +684,29 @@ public final class MappedFile implements AutoCloseable {
             Access.copy(v.segment(), offset, dst, dstOffset, len);
         } catch (InternalError | IllegalStateException e) {
             throw accessFailure(e, offset, len);
+        }
+    }
+
+    /**
+     * Copies {@code count} elements of {@code layout} from {@code offset} into the primitive
+     * array {@code dst} (of the layout's carrier type) at {@code dstIndex}; the layout's byte
+     * order is the data's.
+     *
+     * @param offset the byte offset of the first element
+     * @param layout the element layout: JAVA_BYTE, or an unaligned JAVA_SHORT, JAVA_INT,
+     *     JAVA_LONG, JAVA_FLOAT or JAVA_DOUBLE in some byte order
+     * @param dst a byte[], short[], int[], long[], float[] or double[] to match
+     * @param dstIndex where in {@code dst} the first element goes
+     * @param count how many elements to copy
+     */
+    public void readElements(long offset, ValueLayout layout, Object dst, int dstIndex, int count) {
+        View v = readable();
+        if (count < 0) throw new IllegalArgumentException("count must not be negative: " + count);
+        checkSubRange(v, offset, count * layout.byteSize());
+        try {
+            Access.copyElements(v.segment(), layout, offset, dst, dstIndex, count);
+        } catch (InternalError | IllegalStateException e) {
+            throw accessFailure(e, offset, count * layout.byteSize());
         }
     }
 
@@ -570,6 +754,32 @@ public final class MappedFile implements AutoCloseable {
     /** The offset of the first occurrence of {@code needle} at or after {@code from}, or -1. */
     public long indexOf(byte[] needle, long from) {
         return indexOf(needle, Math.max(0, Math.min(from, length)), length);
+    }
+
+    /**
+     * The matches of {@code pattern} in the mapping's text, in order, as a lazy stream: equal
+     * to {@code pattern.matcher(text).results()} over the whole file decoded as UTF-8, with
+     * byte offsets. Large mappings are scanned by several threads ahead of the stream's
+     * reader; close the stream (try-with-resources) to stop them early. The mapping must stay
+     * open while the stream is read.
+     */
+    public Stream<Match> matches(Pattern pattern) {
+        return matches(pattern, ScanOptions.defaults());
+    }
+
+    /** {@link #matches(Pattern)} with a range, an encoding, threads or an executor. */
+    public Stream<Match> matches(Pattern pattern, ScanOptions options) {
+        return Scans.matches(segment(), pattern, options);
+    }
+
+    /** How many matches {@link #matches(Pattern)} would give, building no strings. */
+    public long countMatches(Pattern pattern) {
+        return countMatches(pattern, ScanOptions.defaults());
+    }
+
+    /** {@link #countMatches(Pattern)} with a range, an encoding, threads or an executor. */
+    public long countMatches(Pattern pattern, ScanOptions options) {
+        return Scans.count(segment(), pattern, options);
     }
 
     /**

@@ -42,16 +42,14 @@
   "Whether to split the scan over threads: more than one thread asked for, a pattern
   without \\G, and more than one chunk of text."
   [^RegexScanner$Spec s {:keys [threads chunk-size]}]
-  (and (> (long (or threads default-threads)) 1)
-       (> (- (.to s) (.from s)) (long (or chunk-size (* 4 1024 1024))))
-       (.splittable s)))
+  (ParallelScan/worthSplitting s (int (or threads default-threads)) (long (or chunk-size ParallelScan/MIN_SPLIT))))
 
 (defn parallel-scan
   "Matches found by several threads, in order; `f` (or nil, to only count) makes each result."
   ^ParallelScan [^RegexScanner$Spec s f {:keys [threads chunk-size executor]}]
   (ParallelScan. s
                  (int (or threads default-threads))
-                 (long (or chunk-size (if f (* 256 1024) (* 8 1024 1024))))
+                 (long (or chunk-size (if f ParallelScan/MATCH_CHUNK ParallelScan/COUNT_CHUNK)))
                  (when f (reify Function (apply [_ x] (f x))))
                  executor))
 

@@ -8,7 +8,8 @@
            (java.lang.ref Cleaner)
            (java.nio.file Path)
            (java.util.regex Pattern)
-           (mmap.internal ByteSearch FileBytes FileWalk FileWalk$Glob GrepLines)))
+           (mmap FileBytes)
+           (mmap.internal ByteSearch FileWalk FileWalk$Glob GrepLines)))
 
 (set! *warn-on-reflection* true)
 

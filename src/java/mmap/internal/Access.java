@@ -84,6 +84,65 @@ public final class Access {
         Faults.deliverPending();
     }
 
+    // ---- atomics: native byte order, naturally aligned offsets (the caller checks) ----
+
+    private static final java.lang.invoke.VarHandle LONGS = ValueLayout.JAVA_LONG.varHandle();
+    private static final java.lang.invoke.VarHandle INTS = ValueLayout.JAVA_INT.varHandle();
+
+    /** Atomically sets the long at {@code offset} to {@code update} if it is {@code expect}; whether it was. */
+    public static boolean compareAndSetLong(MemorySegment s, long offset, long expect, long update) {
+        boolean r = (boolean) LONGS.compareAndSet(s, offset, expect, update);
+        Faults.deliverPending();
+        return r;
+    }
+
+    /** Atomically adds {@code delta} to the long at {@code offset}; the value before. */
+    public static long getAndAddLong(MemorySegment s, long offset, long delta) {
+        long r = (long) LONGS.getAndAdd(s, offset, delta);
+        Faults.deliverPending();
+        return r;
+    }
+
+    /** The long at {@code offset}, read with volatile semantics. */
+    public static long getLongVolatile(MemorySegment s, long offset) {
+        long r = (long) LONGS.getVolatile(s, offset);
+        Faults.deliverPending();
+        return r;
+    }
+
+    /** Writes the long at {@code offset} with volatile semantics. */
+    public static void putLongVolatile(MemorySegment s, long offset, long v) {
+        LONGS.setVolatile(s, offset, v);
+        Faults.deliverPending();
+    }
+
+    /** Atomically sets the int at {@code offset} to {@code update} if it is {@code expect}; whether it was. */
+    public static boolean compareAndSetInt(MemorySegment s, long offset, int expect, int update) {
+        boolean r = (boolean) INTS.compareAndSet(s, offset, expect, update);
+        Faults.deliverPending();
+        return r;
+    }
+
+    /** Atomically adds {@code delta} to the int at {@code offset}; the value before. */
+    public static int getAndAddInt(MemorySegment s, long offset, int delta) {
+        int r = (int) INTS.getAndAdd(s, offset, delta);
+        Faults.deliverPending();
+        return r;
+    }
+
+    /** The int at {@code offset}, read with volatile semantics. */
+    public static int getIntVolatile(MemorySegment s, long offset) {
+        int r = (int) INTS.getVolatile(s, offset);
+        Faults.deliverPending();
+        return r;
+    }
+
+    /** Writes the int at {@code offset} with volatile semantics. */
+    public static void putIntVolatile(MemorySegment s, long offset, int v) {
+        INTS.setVolatile(s, offset, v);
+        Faults.deliverPending();
+    }
+
     /** Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
     public static void copy(MemorySegment s, long offset, byte[] dst, int dstOffset, int len) {
         MemorySegment.copy(s, ValueLayout.JAVA_BYTE, offset, dst, dstOffset, len);
@@ -93,6 +152,15 @@ public final class Access {
     /** Copies {@code len} bytes of {@code src} from {@code srcOffset} into the segment at {@code offset}. */
     public static void copy(byte[] src, int srcOffset, MemorySegment s, long offset, int len) {
         MemorySegment.copy(src, srcOffset, s, ValueLayout.JAVA_BYTE, offset, len);
+        Faults.deliverPending();
+    }
+
+    /**
+     * Copies {@code count} elements of {@code layout} (its size and byte order) from
+     * {@code offset} into the primitive array {@code dst} at {@code dstIndex}.
+     */
+    public static void copyElements(MemorySegment s, ValueLayout layout, long offset, Object dst, int dstIndex, int count) {
+        MemorySegment.copy(s, layout, offset, dst, dstIndex, count);
         Faults.deliverPending();
     }
 

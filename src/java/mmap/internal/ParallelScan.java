@@ -82,6 +82,19 @@ public final class ParallelScan<T> implements AutoCloseable {
     private final ArrayList<T> batch = new ArrayList<>();
     private long emitted;
 
+    /** Bytes per task when results are made, and when they are only counted. */
+    public static final long MATCH_CHUNK = 256 << 10, COUNT_CHUNK = 8 << 20;
+    /** Texts up to this many bytes are scanned on the caller's thread, unless a chunk size says otherwise. */
+    public static final long MIN_SPLIT = 4 << 20;
+
+    /**
+     * Whether splitting the scan over threads can pay: more than one thread, more than
+     * {@code minLength} bytes of text, and a pattern that can be split (no {@code \G}).
+     */
+    public static boolean worthSplitting(RegexScanner.Spec spec, int threads, long minLength) {
+        return threads > 1 && spec.to() - spec.from() > minLength && spec.splittable();
+    }
+
     /**
      * Scans {@code spec} with at most {@code threads} tasks at once on {@code executor} (null:
      * a shared daemon pool), in chunks of {@code chunkSize} bytes to start with;

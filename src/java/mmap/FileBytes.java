@@ -1,4 +1,4 @@
-package mmap.internal;
+package mmap;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,15 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import mmap.MappedFile;
-
 /**
  * A whole file's bytes for a search: small regular files are read, larger ones mapped, and
  * FIFOs, devices and /proc files read to their end. Reading a small file costs about 30 µs
  * where mapping and unmapping it costs 0.2–0.5 ms (the shared arena's close handshake), so
  * the two differ only in speed (bench/RESULTS.md, the :tree suite).
  *
- * <p>Public for the grep command and {@code mmap.core/grep}; no compatibility promise.
+ * <p>This is how the grep command and {@code mmap.core/grep} open files; use it for any
+ * one-pass read of whole files where small ones are common.
  */
 public final class FileBytes implements AutoCloseable {
     /** Files up to this size are read rather than mapped. */
