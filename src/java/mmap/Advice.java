@@ -64,13 +64,13 @@ public enum Advice {
 
     Advice(int value) { this.value = value; }
 
-    /** The MADV_ value. */
+    /** {@return the MADV_ value} */
     public int value() { return value; }
 
-    /** The keyword Clojure uses for it: {@code WILL_NEED} is {@code "will-need"}. */
+    /** {@return the keyword Clojure uses for it: {@code WILL_NEED} is {@code "will-need"}} */
     public String keyword() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
-    /** Whether it can discard the pages' contents (private and anonymous memory reads back as zeros or the file). */
+    /** {@return whether it can discard the pages' contents (private and anonymous memory reads back as zeros or the file)} */
     public boolean discardsContents() {
         return this == DONT_NEED || this == FREE || this == REMOVE || this == DONT_NEED_LOCKED;
     }

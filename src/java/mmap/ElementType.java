@@ -34,17 +34,17 @@ public enum ElementType {
         this.unsigned = unsigned;
     }
 
-    /** @return the size of one element in bytes */
+    /** {@return the size of one element in bytes} */
     public int size() {
         return size;
     }
 
-    /** @return whether elements are floating point (read them with {@link ElementView#getDouble}) */
+    /** {@return whether elements are floating point (read them with {@link ElementView#getDouble})} */
     public boolean isFloating() {
         return floating;
     }
 
-    /** @return whether the integers are unsigned (read as non-negative longs) */
+    /** {@return whether the integers are unsigned (read as non-negative longs)} */
     public boolean isUnsigned() {
         return unsigned;
     }

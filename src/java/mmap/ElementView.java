@@ -57,19 +57,19 @@ public final class ElementView {
         return new ElementView(file, offset, Math.max(0, file.size() - offset) / type.size(), type, order);
     }
 
-    /** @return the mapping the elements are in */
+    /** {@return the mapping the elements are in} */
     public MappedFile file() { return file; }
 
-    /** @return the byte offset of element 0 */
+    /** {@return the byte offset of element 0} */
     public long offset() { return offset; }
 
-    /** @return the number of elements */
+    /** {@return the number of elements} */
     public long count() { return count; }
 
-    /** @return the element type */
+    /** {@return the element type} */
     public ElementType type() { return type; }
 
-    /** @return the byte order */
+    /** {@return the byte order} */
     public ByteOrder order() { return order; }
 
     private long at(long i) {

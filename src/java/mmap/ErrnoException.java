@@ -16,7 +16,14 @@ import mmap.posix.SyscallException;
  * file truncated under its mapping a {@link TruncatedFileException}.
  */
 public final class ErrnoException extends SyscallException {
-    /** A failure of {@code call} on {@code path} (null for anonymous memory), with a hint (null for none). */
+    /**
+     * A failure of {@code call} on {@code path} (null for anonymous memory), with a hint (null for none).
+     * @param call the system call that failed
+     * @param arguments its arguments, as text for the message
+     * @param errno the errno value
+     * @param path the file involved, or null
+     * @param hint a suggestion for fixing the cause, or null
+     */
     public ErrnoException(String call, String arguments, int errno, String path, String hint) {
         super(call, arguments, errno, path, hint, null);
     }

@@ -31,7 +31,7 @@ public final class FileBytes implements AutoCloseable {
         this.mapping = mapping;
     }
 
-    /** The file's bytes, valid until {@link #close}. */
+    /** {@return the file's bytes, valid until {@link #close}} */
     public MemorySegment segment() {
         return segment;
     }
@@ -39,6 +39,9 @@ public final class FileBytes implements AutoCloseable {
     /**
      * Opens {@code path} for reading, into an array of its own. A directory fails with an
      * IOException whose message is "Is a directory".
+     * @param path the file
+     * @throws IOException if the file cannot be read
+     * @return the file's bytes
      */
     public static FileBytes open(Path path) throws IOException {
         return new Reader().open(path);
@@ -51,6 +54,15 @@ public final class FileBytes implements AutoCloseable {
     public static final class Reader {
         private byte[] buf = new byte[0];
 
+        /** A reader whose buffer grows to the largest file read. */
+        public Reader() {}
+
+        /**
+         * Reads {@code path} into this reader's buffer, ending the bytes of the previous file.
+         * @param path the file
+         * @return the file's bytes, valid until the next {@code open} on this reader
+         * @throws IOException if the file cannot be read (a directory gives "Is a directory")
+         */
         public FileBytes open(Path path) throws IOException {
             // No stat first: the channel's fstat gives the size, and reading a directory
             // fails with EISDIR, which is what grep reports for it.
@@ -72,7 +84,12 @@ public final class FileBytes implements AutoCloseable {
         }
     }
 
-    /** Standard input, read to its end. */
+    /**
+     * Standard input, read to its end.
+     * @param in the stream, read to its end
+     * @throws IOException if the file cannot be read
+     * @return the bytes read
+     */
     public static FileBytes of(InputStream in) throws IOException {
         return new FileBytes(MemorySegment.ofArray(in.readAllBytes()), null);
     }

@@ -59,7 +59,10 @@ public final class Grep {
 
     private Grep() {}
 
-    /** Runs the command and exits with its status. */
+    /**
+     * Runs the command and exits with its status.
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         BufferedOutputStream out = new BufferedOutputStream(System.out, 64 * 1024);
         int status = run(args, out, System.err);
@@ -74,6 +77,10 @@ public final class Grep {
     /**
      * Runs grep with {@code args}, writing results to {@code out} and messages to
      * {@code err}; returns the exit status. Standard input is {@code System.in}.
+     * @param args the command-line arguments
+     * @param out where output goes
+     * @param err where error messages go
+     * @return the exit status: 0 when a line was selected, 1 when none was, 2 on an error
      */
     public static int run(String[] args, OutputStream out, PrintStream err) {
         Options opts;

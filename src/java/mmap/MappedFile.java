@@ -61,7 +61,7 @@ public final class MappedFile implements AutoCloseable {
         /** PROT_READ|PROT_WRITE, MAP_PRIVATE: copy-on-write; writes never reach the file. */
         PRIVATE;
 
-        /** The keyword Clojure uses for it: {@code "read-only"}, {@code "read-write"} or {@code "private"}. */
+        /** {@return the keyword Clojure uses for it: {@code "read-only"}, {@code "read-write"} or {@code "private"}} */
         public String keyword() { return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'); }
     }
 
@@ -79,42 +79,76 @@ public final class MappedFile implements AutoCloseable {
 
         private Options() {}
 
-        /** {@link Mode#READ_ONLY} by default for files, {@link Mode#PRIVATE} for anonymous memory. */
+        /**
+         * {@link Mode#READ_ONLY} by default for files, {@link Mode#PRIVATE} for anonymous memory.
+         * @param m the access mode
+         * @return these options
+         */
         public Options mode(Mode m) { this.mode = Objects.requireNonNull(m, "mode"); return this; }
 
-        /** Where the mapping starts in the file: any byte offset (aligned down internally). 0 by default. */
+        /**
+         * Where the mapping starts in the file: any byte offset (aligned down internally). 0 by default.
+         * @param o the byte offset in the file
+         * @return these options
+         */
         public Options offset(long o) {
             if (o < 0) throw new IllegalArgumentException("offset " + o + " is negative");
             this.offset = o;
             return this;
         }
 
-        /** How many bytes to map; by default up to the end of the file. */
+        /**
+         * How many bytes to map; by default up to the end of the file.
+         * @param l the number of bytes to map
+         * @return these options
+         */
         public Options length(long l) {
             if (l < 0) throw new IllegalArgumentException("length " + l + " is negative");
             this.length = l;
             return this;
         }
 
-        /** MAP_POPULATE: fault every page in by the mmap call itself. */
+        /**
+         * MAP_POPULATE: fault every page in by the mmap call itself.
+         * @param p true to prefault the pages
+         * @return these options
+         */
         public Options populate(boolean p) { this.populate = p; return this; }
 
-        /** Advice to give the whole mapping at once; null for none. */
+        /**
+         * Advice to give the whole mapping at once; null for none.
+         * @param a the advice to give at open
+         * @return these options
+         */
         public Options advice(Advice a) { this.advice = a; return this; }
 
-        /** mlock the mapping (limited by RLIMIT_MEMLOCK, see {@code ulimit -l}). */
+        /**
+         * mlock the mapping (limited by RLIMIT_MEMLOCK, see {@code ulimit -l}).
+         * @param l true to lock the pages in memory
+         * @return these options
+         */
         public Options lock(boolean l) { this.lock = l; return this; }
 
-        /** MAP_HUGETLB for anonymous memory, MADV_HUGEPAGE for files. */
+        /**
+         * MAP_HUGETLB for anonymous memory, MADV_HUGEPAGE for files.
+         * @param h true to ask for transparent huge pages
+         * @return these options
+         */
         public Options hugePages(boolean h) { this.hugePages = h; return this; }
 
-        /** READ_WRITE only: create the file (mode 0644) if it is missing. */
+        /**
+         * READ_WRITE only: create the file (mode 0644) if it is missing.
+         * @param c true to create the file when it is missing
+         * @return these options
+         */
         public Options create(boolean c) { this.create = c; return this; }
 
         /**
          * Whether to keep the file descriptor open while mapped (the default). Without it the
          * mapping holds no descriptor, which suits many short-lived read-only mappings, but
          * {@link #resize} can then only shrink.
+         * @param k true to keep the file descriptor open while mapped
+         * @return these options
          */
         public Options keepDescriptor(boolean k) { this.keepDescriptor = k; return this; }
 
@@ -125,7 +159,10 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** New options, all defaults. */
+    /**
+     * New options, all defaults.
+     * @return these options
+     */
     public static Options options() { return new Options(); }
 
     static {
@@ -196,7 +233,12 @@ public final class MappedFile implements AutoCloseable {
         this.anonymousMemory = anon;
     }
 
-    /** Maps the whole file read-only. */
+    /**
+     * Maps the whole file read-only.
+     * @param path the file
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return the new mapping
+     */
     public static MappedFile open(Path path) throws ErrnoException {
         return open(path, options());
     }
@@ -204,6 +246,10 @@ public final class MappedFile implements AutoCloseable {
     /**
      * Maps {@code path} as {@code opts} say. If anything fails, the file is left as it was:
      * a file this call created is removed again, and one it grew is cut back to its size.
+     * @param path the file
+     * @param opts the options
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return the new mapping
      */
     public static MappedFile open(Path path, Options opts) throws ErrnoException {
         Objects.requireNonNull(path, "path");
@@ -277,7 +323,12 @@ public final class MappedFile implements AutoCloseable {
         closeQuietly(fd);
     }
 
-    /** Anonymous memory of {@code length} bytes, zero-filled, private to this process. */
+    /**
+     * Anonymous memory of {@code length} bytes, zero-filled, private to this process.
+     * @param length length in bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return the new mapping
+     */
     public static MappedFile anonymous(long length) throws ErrnoException {
         return anonymous(length, options());
     }
@@ -285,6 +336,10 @@ public final class MappedFile implements AutoCloseable {
     /**
      * Anonymous memory of {@code length} bytes, zero-filled: mode PRIVATE (the default) or
      * READ_WRITE (MAP_SHARED: shared with child processes).
+     * @param length length in bytes
+     * @param opts the options
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return the new mapping
      */
     public static MappedFile anonymous(long length, Options opts) throws ErrnoException {
         Objects.requireNonNull(opts, "options");
@@ -370,15 +425,19 @@ public final class MappedFile implements AutoCloseable {
     // ---- access ----
 
     /**
-     * The mapped bytes, exactly {@link #size()} of them, for FFM code: read-only unless the
+     * {@return the mapped bytes, exactly {@link #size()} of them, for FFM code: read-only unless the
      * mapping is writable; dead (every access throws IllegalStateException) after
-     * {@link #close}, {@link #resize} or {@link #protect}. See the class comment on truncation.
+     * {@link #close}, {@link #resize} or {@link #protect}} See the class comment on truncation.
      */
     public MemorySegment segment() {
         return readable().segment();
     }
 
-    /** A part of {@link #segment()}; it shares the mapping's lifetime. */
+    /**
+     * {@return a part of {@link #segment()}; it shares the mapping's lifetime}
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     */
     public MemorySegment slice(long from, long len) {
         View v = readable();
         checkSubRange(v, from, len);
@@ -409,7 +468,10 @@ public final class MappedFile implements AutoCloseable {
         return new IllegalStateException("the mapping of " + describe() + " is closed");
     }
 
-    /** The byte at {@code offset}. */
+    /**
+     * {@return the byte at {@code offset}}
+     * @param offset byte offset from the start of the mapping
+     */
     public byte getByte(long offset) {
         View v = readable();
         checkSubRange(v, offset, 1);
@@ -420,7 +482,11 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The 16 bits at {@code offset} in {@code order}; any offset, aligned or not. */
+    /**
+     * {@return the 16 bits at {@code offset} in {@code order}; any offset, aligned or not}
+     * @param offset byte offset from the start of the mapping
+     * @param order byte order of the value
+     */
     public short getShort(long offset, ByteOrder order) {
         View v = readable();
         checkSubRange(v, offset, 2);
@@ -431,7 +497,11 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The 32 bits at {@code offset} in {@code order}; any offset, aligned or not. */
+    /**
+     * {@return the 32 bits at {@code offset} in {@code order}; any offset, aligned or not}
+     * @param offset byte offset from the start of the mapping
+     * @param order byte order of the value
+     */
     public int getInt(long offset, ByteOrder order) {
         View v = readable();
         checkSubRange(v, offset, 4);
@@ -442,7 +512,11 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The 64 bits at {@code offset} in {@code order}; any offset, aligned or not. */
+    /**
+     * {@return the 64 bits at {@code offset} in {@code order}; any offset, aligned or not}
+     * @param offset byte offset from the start of the mapping
+     * @param order byte order of the value
+     */
     public long getLong(long offset, ByteOrder order) {
         View v = readable();
         checkSubRange(v, offset, 8);
@@ -453,17 +527,29 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The IEEE 754 single at {@code offset} in {@code order}. */
+    /**
+     * {@return the IEEE 754 single at {@code offset} in {@code order}}
+     * @param offset byte offset from the start of the mapping
+     * @param order byte order of the value
+     */
     public float getFloat(long offset, ByteOrder order) {
         return Float.intBitsToFloat(getInt(offset, order));
     }
 
-    /** The IEEE 754 double at {@code offset} in {@code order}. */
+    /**
+     * {@return the IEEE 754 double at {@code offset} in {@code order}}
+     * @param offset byte offset from the start of the mapping
+     * @param order byte order of the value
+     */
     public double getDouble(long offset, ByteOrder order) {
         return Double.longBitsToDouble(getLong(offset, order));
     }
 
-    /** Writes one byte at {@code offset}. */
+    /**
+     * Writes one byte at {@code offset}.
+     * @param offset byte offset from the start of the mapping
+     * @param value the value to write
+     */
     public void putByte(long offset, byte value) {
         View v = writable();
         checkSubRange(v, offset, 1);
@@ -474,7 +560,12 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Writes 16 bits at {@code offset} in {@code order}. */
+    /**
+     * Writes 16 bits at {@code offset} in {@code order}.
+     * @param offset byte offset from the start of the mapping
+     * @param value the value to write
+     * @param order byte order of the value
+     */
     public void putShort(long offset, short value, ByteOrder order) {
         View v = writable();
         checkSubRange(v, offset, 2);
@@ -485,7 +576,12 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Writes 32 bits at {@code offset} in {@code order}. */
+    /**
+     * Writes 32 bits at {@code offset} in {@code order}.
+     * @param offset byte offset from the start of the mapping
+     * @param value the value to write
+     * @param order byte order of the value
+     */
     public void putInt(long offset, int value, ByteOrder order) {
         View v = writable();
         checkSubRange(v, offset, 4);
@@ -496,7 +592,12 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Writes 64 bits at {@code offset} in {@code order}. */
+    /**
+     * Writes 64 bits at {@code offset} in {@code order}.
+     * @param offset byte offset from the start of the mapping
+     * @param value the value to write
+     * @param order byte order of the value
+     */
     public void putLong(long offset, long value, ByteOrder order) {
         View v = writable();
         checkSubRange(v, offset, 8);
@@ -507,12 +608,22 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Writes an IEEE 754 single at {@code offset} in {@code order}. */
+    /**
+     * Writes an IEEE 754 single at {@code offset} in {@code order}.
+     * @param offset byte offset from the start of the mapping
+     * @param value the value to write
+     * @param order byte order of the value
+     */
     public void putFloat(long offset, float value, ByteOrder order) {
         putInt(offset, Float.floatToRawIntBits(value), order);
     }
 
-    /** Writes an IEEE 754 double at {@code offset} in {@code order}. */
+    /**
+     * Writes an IEEE 754 double at {@code offset} in {@code order}.
+     * @param offset byte offset from the start of the mapping
+     * @param value the value to write
+     * @param order byte order of the value
+     */
     public void putDouble(long offset, double value, ByteOrder order) {
         putLong(offset, Double.doubleToRawLongBits(value), order);
     }
@@ -675,7 +786,13 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}. */
+    /**
+     * Copies {@code len} bytes from {@code offset} into {@code dst} at {@code dstOffset}.
+     * @param offset byte offset from the start of the mapping
+     * @param dst the destination array
+     * @param dstOffset index of the first byte in dst
+     * @param len number of bytes
+     */
     public void read(long offset, byte[] dst, int dstOffset, int len) {
         Objects.checkFromIndexSize(dstOffset, len, dst.length);
         View v = readable();
@@ -710,7 +827,12 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Copies {@code len} bytes from {@code offset} into a new array (at most 2 GiB at a time). */
+    /**
+     * Copies {@code len} bytes from {@code offset} into a new array (at most 2 GiB at a time).
+     * @param offset byte offset from the start of the mapping
+     * @param len number of bytes
+     * @return a new array of the bytes
+     */
     public byte[] bytes(long offset, long len) {
         checkSubRange(view, offset, len);
         if (len > Integer.MAX_VALUE - 8)
@@ -720,7 +842,13 @@ public final class MappedFile implements AutoCloseable {
         return b;
     }
 
-    /** Copies {@code len} bytes of {@code src} from {@code srcOffset} into the mapping at {@code offset}. */
+    /**
+     * Copies {@code len} bytes of {@code src} from {@code srcOffset} into the mapping at {@code offset}.
+     * @param offset byte offset from the start of the mapping
+     * @param src the source array
+     * @param srcOffset index of the first byte in src
+     * @param len number of bytes
+     */
     public void write(long offset, byte[] src, int srcOffset, int len) {
         Objects.checkFromIndexSize(srcOffset, len, src.length);
         View v = writable();
@@ -732,12 +860,21 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** Writes all of {@code src} at {@code offset}. */
+    /**
+     * Writes all of {@code src} at {@code offset}.
+     * @param offset byte offset from the start of the mapping
+     * @param src the source array
+     */
     public void write(long offset, byte[] src) {
         write(offset, src, 0, src.length);
     }
 
-    /** The offset of the first occurrence of {@code needle} in [{@code from}, {@code to}), or -1. */
+    /**
+     * {@return the offset of the first occurrence of {@code needle} in [{@code from}, {@code to}), or -1}
+     * @param needle the bytes to find
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     */
     public long indexOf(byte[] needle, long from, long to) {
         Objects.requireNonNull(needle, "needle");
         View v = readable();
@@ -751,42 +888,61 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The offset of the first occurrence of {@code needle} at or after {@code from}, or -1. */
+    /**
+     * {@return the offset of the first occurrence of {@code needle} at or after {@code from}, or -1}
+     * @param needle the bytes to find
+     * @param from first byte offset of the range (inclusive)
+     */
     public long indexOf(byte[] needle, long from) {
         return indexOf(needle, Math.max(0, Math.min(from, length)), length);
     }
 
     /**
-     * The matches of {@code pattern} in the mapping's text, in order, as a lazy stream: equal
+     * {@return the matches of {@code pattern} in the mapping's text, in order, as a lazy stream: equal
      * to {@code pattern.matcher(text).results()} over the whole file decoded as UTF-8, with
-     * byte offsets. Large mappings are scanned by several threads ahead of the stream's
+     * byte offsets} Large mappings are scanned by several threads ahead of the stream's
      * reader; close the stream (try-with-resources) to stop them early. The mapping must stay
      * open while the stream is read.
+     * @param pattern the regular expression
      */
     public Stream<Match> matches(Pattern pattern) {
         return matches(pattern, ScanOptions.defaults());
     }
 
-    /** {@link #matches(Pattern)} with a range, an encoding, threads or an executor. */
+    /**
+     * {@link #matches(Pattern)} with a range, an encoding, threads or an executor.
+     * @param pattern the regular expression
+     * @param options the options
+     * @return an ordered, lazy stream of the matches; close it to stop the scan
+     */
     public Stream<Match> matches(Pattern pattern, ScanOptions options) {
         return Scans.matches(segment(), pattern, options);
     }
 
-    /** How many matches {@link #matches(Pattern)} would give, building no strings. */
+    /**
+     * {@return how many matches {@link #matches(Pattern)} would give, building no strings}
+     * @param pattern the regular expression
+     */
     public long countMatches(Pattern pattern) {
         return countMatches(pattern, ScanOptions.defaults());
     }
 
-    /** {@link #countMatches(Pattern)} with a range, an encoding, threads or an executor. */
+    /**
+     * {@link #countMatches(Pattern)} with a range, an encoding, threads or an executor.
+     * @param pattern the regular expression
+     * @param options the options
+     * @return the number of matches
+     */
     public long countMatches(Pattern pattern, ScanOptions options) {
         return Scans.count(segment(), pattern, options);
     }
 
     /**
-     * What an exception thrown while this mapping was read (through its segment, or by code
+     * {@return what an exception thrown while this mapping was read (through its segment, or by code
      * that reads it, such as a regex scan) means: the JVM's {@link InternalError} for a fault
      * becomes a {@link TruncatedFileException}, a dead segment's {@link IllegalStateException}
-     * one that names the file and says why; anything else is returned as it is.
+     * one that names the file and says why; anything else is returned as it is}
+     * @param t the exception to explain
      */
     public RuntimeException explain(Throwable t) {
         if (t instanceof TruncatedFileException tf) return tf;
@@ -822,43 +978,62 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
-    /** The length in bytes. */
+    /** {@return the length in bytes} */
     public long size() { return length; }
 
-    /** The file, or null for anonymous memory. */
+    /** {@return the file, or null for anonymous memory} */
     public Path path() { return path == null ? null : Path.of(path); }
 
-    /** How the memory is mapped. */
+    /** {@return how the memory is mapped} */
     public Mode mode() { return mode; }
 
-    /** The file offset of byte 0. */
+    /** {@return the file offset of byte 0} */
     public long offset() { return offset; }
 
-    /** False once {@link #close()} has run. */
+    /**
+     * False once {@link #close()} has run.
+     * @return whether the mapping is still open
+     */
     public boolean isOpen() { return !closed; }
 
-    /** The access the memory allows now. */
+    /** {@return the access the memory allows now} */
     public Set<Protection> protection() {
         EnumSet<Protection> s = EnumSet.noneOf(Protection.class);
         for (Protection p : Protection.values()) if ((prot & p.bits()) != 0) s.add(p);
         return s;
     }
 
-    /** The address of byte 0, for /proc/self/maps and native code; 0 for an empty mapping. */
+    /** {@return the address of byte 0, for /proc/self/maps and native code; 0 for an empty mapping} */
     public long address() { return region.length == 0 ? 0 : region.address + delta; }
 
     // ---- kernel calls on the mapping ----
 
-    /** msync(MS_SYNC) of the whole mapping: written bytes are in the file when this returns. */
+    /**
+     * msync(MS_SYNC) of the whole mapping: written bytes are in the file when this returns.
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void sync() throws ErrnoException { sync(0, length); }
 
-    /** msync(MS_ASYNC) of the whole mapping: the write-back is scheduled, not waited for. */
+    /**
+     * msync(MS_ASYNC) of the whole mapping: the write-back is scheduled, not waited for.
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void syncAsync() throws ErrnoException { syncAsync(0, length); }
 
-    /** msync(MS_SYNC) of {@code len} bytes from {@code from} (widened to whole pages). */
+    /**
+     * msync(MS_SYNC) of {@code len} bytes from {@code from} (widened to whole pages).
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void sync(long from, long len) throws ErrnoException { msync(from, len, Mman.MS_SYNC); }
 
-    /** msync(MS_ASYNC) of {@code len} bytes from {@code from} (widened to whole pages). */
+    /**
+     * msync(MS_ASYNC) of {@code len} bytes from {@code from} (widened to whole pages).
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void syncAsync(long from, long len) throws ErrnoException { msync(from, len, Mman.MS_ASYNC); }
 
     private synchronized void msync(long from, long len, int flags) throws ErrnoException {
@@ -869,10 +1044,20 @@ public final class MappedFile implements AutoCloseable {
         wrap(path, () -> { Mman.msync(MemorySegment.ofAddress(r[0]), r[1], flags); return null; });
     }
 
-    /** madvise of the whole mapping. */
+    /**
+     * madvise of the whole mapping.
+     * @param advice the advice
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void advise(Advice advice) throws ErrnoException { advise(advice, 0, length); }
 
-    /** madvise of {@code len} bytes from {@code from} (widened to whole pages). */
+    /**
+     * madvise of {@code len} bytes from {@code from} (widened to whole pages).
+     * @param advice the advice
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public synchronized void advise(Advice advice, long from, long len) throws ErrnoException {
         Objects.requireNonNull(advice, "advice");
         checkOpen();
@@ -891,6 +1076,9 @@ public final class MappedFile implements AutoCloseable {
      * view is retired first, so no thread is reading or writing the memory when its protection
      * changes; segments taken earlier die. Without {@link Protection#READ} every read is refused
      * rather than allowed to fault, and without {@link Protection#WRITE} every write.
+     * @param access the protections
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return this mapping
      */
     public synchronized MappedFile protect(Set<Protection> access) throws ErrnoException {
         Objects.requireNonNull(access, "access");
@@ -908,10 +1096,18 @@ public final class MappedFile implements AutoCloseable {
         return this;
     }
 
-    /** mlock of the whole mapping; beyond RLIMIT_MEMLOCK it fails with a hint about {@code ulimit -l}. */
+    /**
+     * mlock of the whole mapping; beyond RLIMIT_MEMLOCK it fails with a hint about {@code ulimit -l}.
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void lock() throws ErrnoException { lock(0, length); }
 
-    /** mlock of {@code len} bytes from {@code from} (widened to whole pages). */
+    /**
+     * mlock of {@code len} bytes from {@code from} (widened to whole pages).
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public synchronized void lock(long from, long len) throws ErrnoException {
         checkOpen();
         checkSubRange(from, len);
@@ -920,10 +1116,18 @@ public final class MappedFile implements AutoCloseable {
         wrap(path, () -> { Mman.mlock(MemorySegment.ofAddress(r[0]), r[1]); return null; });
     }
 
-    /** munlock of the whole mapping. */
+    /**
+     * munlock of the whole mapping.
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public void unlock() throws ErrnoException { unlock(0, length); }
 
-    /** munlock of {@code len} bytes from {@code from} (widened to whole pages). */
+    /**
+     * munlock of {@code len} bytes from {@code from} (widened to whole pages).
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public synchronized void unlock(long from, long len) throws ErrnoException {
         checkOpen();
         checkSubRange(from, len);
@@ -932,10 +1136,20 @@ public final class MappedFile implements AutoCloseable {
         wrap(path, () -> { Mman.munlock(MemorySegment.ofAddress(r[0]), r[1]); return null; });
     }
 
-    /** mincore of the whole mapping: one byte per page, 1 where the page is resident. */
+    /**
+     * mincore of the whole mapping: one byte per page, 1 where the page is resident.
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return one byte per page, 1 where the page is resident
+     */
     public byte[] residency() throws ErrnoException { return residency(0, length); }
 
-    /** mincore of the pages that hold {@code len} bytes from {@code from}: 1 where a page is resident. */
+    /**
+     * mincore of the pages that hold {@code len} bytes from {@code from}: 1 where a page is resident.
+     * @param from first byte offset of the range (inclusive)
+     * @param len number of bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return one byte per page, 1 where the page is resident
+     */
     public synchronized byte[] residency(long from, long len) throws ErrnoException {
         checkOpen();
         checkSubRange(from, len);
@@ -946,14 +1160,17 @@ public final class MappedFile implements AutoCloseable {
         return v;
     }
 
-    /** How many of the mapping's pages are resident. */
+    /**
+     * {@return how many of the mapping's pages are resident}
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     */
     public long residentPages() throws ErrnoException {
         long n = 0;
         for (byte b : residency()) n += b;
         return n;
     }
 
-    /** How many pages the mapping spans. */
+    /** {@return how many pages the mapping spans} */
     public long pageCount() {
         return length == 0 ? 0 : (delta + length + Mman.pageSize() - 1) / Mman.pageSize();
     }
@@ -962,6 +1179,9 @@ public final class MappedFile implements AutoCloseable {
      * Changes the mapping's length with mremap (MREMAP_MAYMOVE) and returns this mapping, whose
      * {@link #segment()} is the new view. A READ_WRITE file grows to hold it (it is never
      * shrunk); other file mappings cannot extend past the end of the file. Earlier segments die.
+     * @param newLength the new length in bytes
+     * @throws ErrnoException if the system call fails; the message names the call, the file, the errno name and a hint
+     * @return this mapping
      */
     public synchronized MappedFile resize(long newLength) throws ErrnoException {
         checkOpen();

@@ -21,38 +21,45 @@ public final class Match {
         this.names = names;
     }
 
-    /** The byte offset where the match starts. */
+    /** {@return the byte offset where the match starts} */
     public long start() {
         return starts[0];
     }
 
-    /** The byte offset just past the match. */
+    /** {@return the byte offset just past the match} */
     public long end() {
         return ends[0];
     }
 
-    /** The byte offset where group {@code g} starts, or -1 when it took no part in the match. */
+    /**
+     * {@return the byte offset where group {@code g} starts, or -1 when it took no part in the match}
+     * @param g the group number (0 is the whole match)
+     */
     public long start(int g) {
         checkGroup(g);
         return starts[g];
     }
 
-    /** The byte offset just past group {@code g}, or -1 when it took no part in the match. */
+    /**
+     * {@return the byte offset just past group {@code g}, or -1 when it took no part in the match}
+     * @param g the group number (0 is the whole match)
+     */
     public long end(int g) {
         checkGroup(g);
         return ends[g];
     }
 
-    /** The matched text. */
+    /** {@return the matched text} */
     public String group() {
         return groups[0];
     }
 
     /**
-     * The text of group {@code g} (0 is the whole match), or null when it took no part in the
-     * match.
+     * {@return the text of group {@code g} (0 is the whole match), or null when it took no part in the
+     * match}
      *
      * @throws IndexOutOfBoundsException when the pattern has no group {@code g}
+     * @param g the group number (0 is the whole match)
      */
     public String group(int g) {
         checkGroup(g);
@@ -60,9 +67,10 @@ public final class Match {
     }
 
     /**
-     * The text of the named group, or null when it took no part in the match.
+     * {@return the text of the named group, or null when it took no part in the match}
      *
      * @throws IllegalArgumentException when the pattern has no group of that name
+     * @param name the name of a named group
      */
     public String group(String name) {
         Integer g = names.get(Objects.requireNonNull(name, "name"));
@@ -70,7 +78,7 @@ public final class Match {
         return groups[g];
     }
 
-    /** The number of capturing groups in the pattern (group 0 not counted). */
+    /** {@return the number of capturing groups in the pattern (group 0 not counted)} */
     public int groupCount() {
         return groups.length - 1;
     }

@@ -159,25 +159,25 @@ public final class Npy implements AutoCloseable {
         };
     }
 
-    /** @return the mapping of the whole file */
+    /** {@return the mapping of the whole file} */
     public MappedFile file() { return file; }
 
-    /** @return the element type */
+    /** {@return the element type} */
     public ElementType type() { return type; }
 
-    /** @return the data's byte order */
+    /** {@return the data's byte order} */
     public ByteOrder order() { return order; }
 
-    /** @return the shape: the length of each dimension (empty for a scalar) */
+    /** {@return the shape: the length of each dimension (empty for a scalar)} */
     public long[] shape() { return shape.clone(); }
 
-    /** @return whether elements are stored column-major (Fortran order) rather than row-major */
+    /** {@return whether elements are stored column-major (Fortran order) rather than row-major} */
     public boolean fortranOrder() { return fortranOrder; }
 
-    /** @return the format version, as "1.0", "2.0" or "3.0" */
+    /** {@return the format version, as "1.0", "2.0" or "3.0"} */
     public String version() { return major + "." + minor; }
 
-    /** @return the data: every element, in the file's order, without a copy */
+    /** {@return the data: every element, in the file's order, without a copy} */
     public ElementView data() { return data; }
 
     /** Unmaps the file. */

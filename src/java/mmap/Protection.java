@@ -16,13 +16,16 @@ public enum Protection {
 
     Protection(int bits) { this.bits = bits; }
 
-    /** The PROT_ bit. */
+    /** {@return the PROT_ bit} */
     public int bits() { return bits; }
 
-    /** The keyword Clojure uses for it: {@code "read"}, {@code "write"} or {@code "exec"}. */
+    /** {@return the keyword Clojure uses for it: {@code "read"}, {@code "write"} or {@code "exec"}} */
     public String keyword() { return name().toLowerCase(java.util.Locale.ROOT); }
 
-    /** The PROT_ bits of a set; 0 (PROT_NONE) for the empty set. */
+    /**
+     * {@return the PROT_ bits of a set; 0 (PROT_NONE) for the empty set}
+     * @param set the protections
+     */
     public static int bitsOf(Set<Protection> set) {
         int b = Mman.PROT_NONE;
         for (Protection p : set) b |= p.bits;

@@ -23,12 +23,23 @@ public final class ScanOptions {
     int threads = Runtime.getRuntime().availableProcessors();
     Executor executor;                 // null: a shared pool of daemon threads
 
-    /** The defaults: the whole mapping, UTF-8, as many threads as processors, a shared pool. */
+    /** The defaults, as {@link #defaults()} gives them. */
+    public ScanOptions() {}
+
+    /**
+     * The defaults: the whole mapping, UTF-8, as many threads as processors, a shared pool.
+     * @return these options
+     */
     public static ScanOptions defaults() {
         return new ScanOptions();
     }
 
-    /** Scans bytes [from, to) only, taken as the whole text (so {@code \A} matches at {@code from}). */
+    /**
+     * Scans bytes [from, to) only, taken as the whole text (so {@code \A} matches at {@code from}).
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @return these options
+     */
     public ScanOptions range(long from, long to) {
         if (from < 0 || to < from) throw new IllegalArgumentException("invalid range [" + from + ", " + to + ")");
         this.from = from;
@@ -36,20 +47,32 @@ public final class ScanOptions {
         return this;
     }
 
-    /** How the bytes are decoded. */
+    /**
+     * How the bytes are decoded.
+     * @param encoding the text encoding
+     * @return these options
+     */
     public ScanOptions encoding(Encoding encoding) {
         this.encoding = Objects.requireNonNull(encoding, "encoding");
         return this;
     }
 
-    /** At most this many threads scan at once (1: this thread only). Results stay in order. */
+    /**
+     * At most this many threads scan at once (1: this thread only). Results stay in order.
+     * @param threads the number of threads
+     * @return these options
+     */
     public ScanOptions threads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         this.threads = threads;
         return this;
     }
 
-    /** Runs the scan's tasks on {@code executor} instead of the shared pool. */
+    /**
+     * Runs the scan's tasks on {@code executor} instead of the shared pool.
+     * @param executor runs the scan tasks
+     * @return these options
+     */
     public ScanOptions executor(Executor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
         return this;

@@ -10,9 +10,13 @@ package mmap;
  * instead, naming the file, the range and the file's new size.
  */
 public final class TruncatedFileException extends IllegalStateException {
+    /** The exception's detail: the file. */
     private final String path;
+    /** The exception's detail: the first byte of the access. */
     private final long offset;
+    /** The exception's detail: the bytes the access wanted. */
     private final long length;
+    /** The exception's detail: the file's size when the access failed. */
     private final long fileSize;
 
     TruncatedFileException(String path, long offset, long length, long fileSize, Throwable cause) {
@@ -25,15 +29,15 @@ public final class TruncatedFileException extends IllegalStateException {
         this.fileSize = fileSize;
     }
 
-    /** The mapped file. */
+    /** {@return the mapped file} */
     public String path() { return path; }
 
-    /** The offset, in the mapping, of the access that failed. */
+    /** {@return the offset, in the mapping, of the access that failed} */
     public long offset() { return offset; }
 
-    /** How many bytes the access covered. */
+    /** {@return how many bytes the access covered} */
     public long length() { return length; }
 
-    /** The file's size when the failure was reported, or -1 when it could not be read. */
+    /** {@return the file's size when the failure was reported, or -1 when it could not be read} */
     public long fileSize() { return fileSize; }
 }

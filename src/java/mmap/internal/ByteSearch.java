@@ -34,12 +34,25 @@ public final class ByteSearch {
 
     // ---- over heap arrays ----
 
-    /** The first index in [from, to) holding {@code b}, or -1. */
+    /**
+     * {@return the first index in [from, to) holding {@code b}, or -1}
+     * @param a the array
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param b the byte to find
+     */
     public static int indexOf(byte[] a, int from, int to, byte b) {
         return VECTOR ? VectorByteSearch.indexOf(a, from, to, b) : indexOfSwar(a, from, to, b);
     }
 
-    /** {@link #indexOf(byte[], int, int, byte)} eight bytes at a time in ordinary registers. */
+    /**
+     * {@link #indexOf(byte[], int, int, byte)} eight bytes at a time in ordinary registers.
+     * @param a the array
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param b the byte to find
+     * @return the index of the first {@code b}, or -1
+     */
     public static int indexOfSwar(byte[] a, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
         int i = from;
@@ -53,7 +66,14 @@ public final class ByteSearch {
         return -1;
     }
 
-    /** The first index in [from, to) holding {@code x} or {@code y}, or -1. */
+    /**
+     * {@return the first index in [from, to) holding {@code x} or {@code y}, or -1}
+     * @param a the array
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param x one byte to find
+     * @param y the other byte to find
+     */
     public static int indexOfEither(byte[] a, int from, int to, byte x, byte y) {
         long px = (x & 0xFFL) * ONES, py = (y & 0xFFL) * ONES;
         int i = from;
@@ -68,7 +88,13 @@ public final class ByteSearch {
         return -1;
     }
 
-    /** The last index in [from, to) holding {@code b}, or -1. */
+    /**
+     * {@return the last index in [from, to) holding {@code b}, or -1}
+     * @param a the array
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param b the byte to find
+     */
     public static int lastIndexOf(byte[] a, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
         int i = to;
@@ -82,7 +108,13 @@ public final class ByteSearch {
         return -1;
     }
 
-    /** The first index in [from, to) where all of {@code needle} lies, or -1. */
+    /**
+     * {@return the first index in [from, to) where all of {@code needle} lies, or -1}
+     * @param a the array
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param needle the bytes to find
+     */
     public static int indexOf(byte[] a, int from, int to, byte[] needle) {
         int n = needle.length;
         if (n == 0) return from <= to ? from : -1;
@@ -108,12 +140,24 @@ public final class ByteSearch {
 
     // ---- over segments, through heap copies ----
 
-    /** The first index in [from, to) of the segment holding {@code b}, or -1. */
+    /**
+     * {@return the first index in [from, to) of the segment holding {@code b}, or -1}
+     * @param s the segment
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param b the byte to find
+     */
     public static long indexOf(MemorySegment s, long from, long to, byte b) {
         return indexOf(s, from, to, new byte[]{b});
     }
 
-    /** The first index in [from, to) of the segment where all of {@code needle} lies, or -1. */
+    /**
+     * {@return the first index in [from, to) of the segment where all of {@code needle} lies, or -1}
+     * @param s the segment
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param needle the bytes to find
+     */
     public static long indexOf(MemorySegment s, long from, long to, byte[] needle) {
         int n = needle.length;
         if (n == 0) return from <= to ? from : -1;

@@ -24,8 +24,18 @@ public final class FileWalk {
     private static final LinkOption[] FOLLOW = {};
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
-    /** An {@code --include} (when {@code include}) or {@code --exclude} glob, compiled. */
+    /**
+     * An {@code --include} (when {@code include}) or {@code --exclude} glob, compiled.
+     * @param include true to include matching paths, false to exclude them
+     * @param regex the glob translated to a regular expression
+     */
     public record Glob(boolean include, Pattern regex) {
+        /**
+         * Compiles a GNU grep glob ({@code *}, {@code ?}, {@code [...]}, backslash escapes).
+         * @param include true for {@code --include}, false for {@code --exclude}
+         * @param glob the glob as typed
+         * @return the compiled glob
+         */
         public static Glob of(boolean include, String glob) {
             return new Glob(include, Pattern.compile(globRegex(glob), Pattern.DOTALL));
         }
@@ -65,6 +75,10 @@ public final class FileWalk {
      * unless the first glob is an {@code --include}. Files met in recursion are matched by
      * their base name, files named on the command line by any trailing part of their path
      * that starts after a slash.
+     * @param globs include and exclude globs, the last that matches decides
+     * @param path the file
+     * @param commandLine whether the path was named on the command line (those are always included)
+     * @return whether the path is searched
      */
     public static boolean included(List<Glob> globs, String path, boolean commandLine) {
         if (globs.isEmpty()) return true;
@@ -88,12 +102,15 @@ public final class FileWalk {
     }
 
     /**
-     * The regular files under {@code dir}, in sorted path order: the entries of each directory
+     * {@return the regular files under {@code dir}, in sorted path order: the entries of each directory
      * in order of their names, a directory's files where its name falls (as {@code rg --sort
-     * path} orders them). Symbolic links met on the way are followed when {@code follow},
+     * path} orders them)} Symbolic links met on the way are followed when {@code follow},
      * else skipped; devices, FIFOs and sockets met on the way are skipped, as GNU grep
      * {@code -r}/{@code -R} do. A directory reached again below itself through a link is not
      * entered again (GNU grep reports a loop there). Unreadable directories are skipped.
+     * @param dir the directory to walk
+     * @param follow whether to follow symbolic links
+     * @param globs include and exclude globs, the last that matches decides
      */
     public static List<String> walk(String dir, boolean follow, List<Glob> globs) {
         List<String> found = new ArrayList<>();
@@ -101,7 +118,13 @@ public final class FileWalk {
         return found;
     }
 
-    /** As {@link #walk(String, boolean, List)}, giving each file to {@code found} as it is met. */
+    /**
+     * As {@link #walk(String, boolean, List)}, giving each file to {@code found} as it is met.
+     * @param dir the directory to walk
+     * @param follow whether to follow symbolic links
+     * @param globs include and exclude globs, the last that matches decides
+     * @param found receives each file found
+     */
     public static void walk(String dir, boolean follow, List<Glob> globs, Consumer<String> found) {
         Set<Object> ancestors = new HashSet<>();
         Object key = fileKey(Path.of(dir), FOLLOW);

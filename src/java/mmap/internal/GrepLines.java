@@ -25,7 +25,12 @@ public final class GrepLines {
     private long lineStart = -1, lineEnd = -1, lineNumber;
     private long numberedUpTo;            // line numbers are counted lazily, up to here
 
-    /** The selected lines of {@code seg}: those {@code pattern} matches, or with {@code invert} those it does not. */
+    /**
+     * The selected lines of {@code seg}: those {@code pattern} matches, or with {@code invert} those it does not.
+     * @param seg the bytes of the file
+     * @param pattern the regular expression
+     * @param invert whether to select the lines that do not match
+     */
     public GrepLines(MemorySegment seg, Pattern pattern, boolean invert) {
         this.src = new Source(seg, 0, seg.byteSize(), true);
         this.matcher = pattern.matcher("");
@@ -34,7 +39,10 @@ public final class GrepLines {
         this.pre = !invert && facts.plan != null ? Prefilter.ofLiterals(src, facts.plan.literals()) : null;
     }
 
-    /** Moves to the next selected line; false after the last. */
+    /**
+     * Moves to the next selected line; false after the last.
+     * @return whether there was another selected line
+     */
     public boolean next() {
         long size = src.to;
         while (pos < size) {
@@ -59,16 +67,16 @@ public final class GrepLines {
         return false;
     }
 
-    /** The byte offset where the current line starts. */
+    /** {@return the byte offset where the current line starts} */
     public long lineStart() { return lineStart; }
 
-    /** The byte offset of the current line's end (its \n, or the end of the text). */
+    /** {@return the byte offset of the current line's end (its \n, or the end of the text)} */
     public long lineEnd() { return lineEnd; }
 
-    /** The current line, without its \n. */
+    /** {@return the current line, without its \n} */
     public String line() { return chars.toString(); }
 
-    /** The current line's number, from 1 (counted only when asked for). */
+    /** {@return the current line's number, from 1 (counted only when asked for)} */
     public long lineNumber() {
         long i = numberedUpTo;
         while (i < lineStart) {
@@ -81,7 +89,7 @@ public final class GrepLines {
         return lineNumber + 1;
     }
 
-    /** The current line's non-empty matches, as [start, end) byte offsets in the text, and their text. */
+    /** {@return the current line's non-empty matches, as [start, end) byte offsets in the text, and their text} */
     public List<Object[]> matches() {
         List<Object[]> out = new ArrayList<>();
         matcher.reset(chars);

@@ -31,17 +31,49 @@ public final class LineGrep {
 
     /** What to do with the lines; set by the command line. */
     public static final class Options {
-        public boolean invert, count, onlyMatching, listMatching, listNonMatching, quiet, lineNumber, byteOffset, color;
+        /** -v: select the lines that do not match. */
+        public boolean invert;
+        /** -c: print the number of selected lines instead of the lines. */
+        public boolean count;
+        /** -o: print each match on a line of its own. */
+        public boolean onlyMatching;
+        /** -l: print the names of files with a selected line. */
+        public boolean listMatching;
+        /** -L: print the names of files without a selected line. */
+        public boolean listNonMatching;
+        /** -q: print nothing; the exit status tells. */
+        public boolean quiet;
+        /** -n: prefix lines with their line number. */
+        public boolean lineNumber;
+        /** -b: prefix lines with their byte offset. */
+        public boolean byteOffset;
+        /** --color: highlight matches with SGR escapes. */
+        public boolean color;
+        /** -m: stop after this many selected lines; -1 for no limit. */
         public long maxCount = -1;
-        public int before, after;
+        /** -B: lines of context before each selected line. */
+        public int before;
+        /** -A: lines of context after each selected line. */
+        public int after;
+
+        /** grep's defaults: print selected lines, no context, no limit. */
+        public Options() {}
     }
 
     /** Output state kept across files: whether anything was printed (for the "--" between context groups). */
     public static final class Shared {
+        /** Whether any line was printed yet. */
         public boolean printed;
+
+        /** Nothing printed yet. */
+        public Shared() {}
     }
 
-    /** What a file gave: its selected lines, and whether grep must say it is binary. */
+    /**
+     * What a file gave: its selected lines, and whether grep must say it is binary.
+     * @param selected the number of selected lines
+     * @param binaryMessage whether a binary-file message was printed
+     */
     public record Result(long selected, boolean binaryMessage) {}
 
     private static final byte[] SEP_COLOR = "\033[36m\033[K".getBytes(StandardCharsets.ISO_8859_1);
@@ -56,6 +88,11 @@ public final class LineGrep {
         final Options o;
         final List<ByteSet[]> literals;   // the prefilter's literals, or null
 
+        /**
+         * Analyses {@code pattern} once for every file of a run.
+         * @param pattern the regular expression
+         * @param o the grep options
+         */
         public Plan(Pattern pattern, Options o) {
             this.pattern = pattern;
             this.o = o;
@@ -81,7 +118,10 @@ public final class LineGrep {
     private long numberedUpTo, linesBefore;       // lines before numberedUpTo
     private long lastOutEnd;                      // just past the last line printed, or -1
 
-    /** A searcher for one thread, reusable from file to file. */
+    /**
+     * A searcher for one thread, reusable from file to file.
+     * @param plan the compiled pattern and options
+     */
     public LineGrep(Plan plan) {
         this.o = plan.o;
         this.matcher = plan.pattern.matcher("");
@@ -91,13 +131,29 @@ public final class LineGrep {
     /**
      * Greps {@code data}, printing its selected lines (or count, or name) to {@code out},
      * prefixed with {@code label} when it is not null.
+     * @param data the bytes of the file
+     * @param pattern the regular expression
+     * @param o the grep options
+     * @param label the file name printed before matching lines
+     * @param out where output goes
+     * @param shared state shared by the files of one grep run
+     * @throws IOException if the file cannot be read
+     * @return how many lines were selected, and whether a binary-file message was printed
      */
     public static Result grep(MemorySegment data, Pattern pattern, Options o, String label, OutputStream out, Shared shared)
             throws IOException {
         return new LineGrep(new Plan(pattern, o)).grep(data, label, out, shared);
     }
 
-    /** As {@link #grep(MemorySegment, Pattern, Options, String, OutputStream, Shared)}, with this searcher's plan. */
+    /**
+     * As {@link #grep(MemorySegment, Pattern, Options, String, OutputStream, Shared)}, with this searcher's plan.
+     * @param data the bytes of the file
+     * @param label the file name printed before matching lines
+     * @param out where output goes
+     * @param shared state shared by the files of one grep run
+     * @throws IOException if the file cannot be read
+     * @return how many lines were selected, and whether a binary-file message was printed
+     */
     public Result grep(MemorySegment data, String label, OutputStream out, Shared shared) throws IOException {
         this.src = new Source(data, 0, data.byteSize(), true);
         this.size = data.byteSize();

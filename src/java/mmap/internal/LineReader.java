@@ -20,6 +20,13 @@ public final class LineReader {
     private long pos;
     private byte[] carry = new byte[256];
 
+    /**
+     * Reads the lines of {@code seg} between {@code from} and {@code to}.
+     * @param seg the bytes
+     * @param from first byte offset (inclusive)
+     * @param to end byte offset (exclusive)
+     * @param charset how the lines are decoded
+     */
     public LineReader(MemorySegment seg, long from, long to, Charset charset) {
         this.seg = seg;
         this.to = to;
@@ -28,7 +35,7 @@ public final class LineReader {
         this.bufStart = this.bufEnd = from;
     }
 
-    /** The next line, or null after the last. */
+    /** {@return the next line, or null after the last} */
     public String next() {
         if (pos >= to) return null;
         int carried = 0;

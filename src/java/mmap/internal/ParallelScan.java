@@ -29,6 +29,7 @@ import java.util.function.Function;
  * results, not by chunk size, and the first result is delivered as soon as it is found.
  *
  * <p>Patterns with {@code \G} cannot be split; callers scan them with one {@link RegexScanner}.
+ * @param <T> what each task returns
  */
 public final class ParallelScan<T> implements AutoCloseable {
     static final int BUDGET_RESULTS = 16384;
@@ -88,8 +89,11 @@ public final class ParallelScan<T> implements AutoCloseable {
     public static final long MIN_SPLIT = 4 << 20;
 
     /**
-     * Whether splitting the scan over threads can pay: more than one thread, more than
-     * {@code minLength} bytes of text, and a pattern that can be split (no {@code \G}).
+     * {@return whether splitting the scan over threads can pay: more than one thread, more than
+     * {@code minLength} bytes of text, and a pattern that can be split (no {@code \G})}
+     * @param spec what to scan
+     * @param threads the number of threads
+     * @param minLength the smallest range worth splitting
      */
     public static boolean worthSplitting(RegexScanner.Spec spec, int threads, long minLength) {
         return threads > 1 && spec.to() - spec.from() > minLength && spec.splittable();
@@ -99,6 +103,11 @@ public final class ParallelScan<T> implements AutoCloseable {
      * Scans {@code spec} with at most {@code threads} tasks at once on {@code executor} (null:
      * a shared daemon pool), in chunks of {@code chunkSize} bytes to start with;
      * {@code payload} (null: count only) makes each result.
+     * @param spec what to scan
+     * @param threads the number of threads
+     * @param chunkSize the number of bytes each task scans
+     * @param payload the work each task does with its scanner
+     * @param executor runs the scan tasks
      */
     public ParallelScan(RegexScanner.Spec spec, int threads, long chunkSize, Function<RegexScanner, T> payload, Executor executor) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
@@ -218,7 +227,7 @@ public final class ParallelScan<T> implements AutoCloseable {
 
     // ---- the reader ----
 
-    /** The next payloads in order (empty only at the end), as a list the caller may keep. */
+    /** {@return the next payloads in order (empty only at the end), as a list the caller may keep} */
     public List<T> nextBatch() {
         if (payload == null) throw new IllegalStateException("this scan only counts");
         batch.clear();
@@ -226,7 +235,7 @@ public final class ParallelScan<T> implements AutoCloseable {
         return new ArrayList<>(batch);
     }
 
-    /** Counts every remaining match (payloads are not made). */
+    /** {@return the number of remaining matches, counted without making payloads} */
     public long countRemaining() {
         long before = emitted;
         while (!finished) {
@@ -357,7 +366,7 @@ public final class ParallelScan<T> implements AutoCloseable {
         queue.clear();
     }
 
-    /** How many tasks are running now (for tests of the thread bound). */
+    /** {@return how many tasks are running now (for tests of the thread bound)} */
     public synchronized int running() { return running; }
 
     /** Grows chunks while they yield few results, to spare per-task costs; shrinks them when they yield many. */

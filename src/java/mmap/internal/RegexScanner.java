@@ -25,51 +25,88 @@ import java.util.regex.Pattern;
  * compatibility promise.
  */
 public final class RegexScanner {
+    /** The first decoded window, in bytes; windows grow as long matches need. */
     public static final long DEFAULT_WINDOW = 512 << 10;
 
     /** Byte-scan and literal fast paths; {@code -Dmmap.regex.fastPaths=false} turns them off (for tests). */
     static final boolean FAST_PATHS = !"false".equals(System.getProperty("mmap.regex.fastPaths"));
 
-    /** What to scan: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1; a first window of {@code initialWindow} bytes. */
+    /**
+     * What to scan: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1; a first window of {@code initialWindow} bytes.
+     * @param seg the bytes to scan
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param pattern the regular expression
+     * @param utf8 true to decode UTF-8, false for Latin-1
+     * @param initialWindow the first decoded window, in bytes
+     * @param fastPaths whether to use the shape-specific fast paths
+     */
     public record Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8, long initialWindow, boolean fastPaths) {
+        /**
+         * A spec with the default first window and fast paths.
+         * @param seg the bytes to scan
+         * @param from first byte offset (inclusive)
+         * @param to end byte offset (exclusive)
+         * @param pattern the regular expression
+         * @param utf8 true to decode UTF-8, false for Latin-1
+         */
         public Spec(MemorySegment seg, long from, long to, Pattern pattern, boolean utf8) {
             this(seg, from, to, pattern, utf8, DEFAULT_WINDOW, FAST_PATHS);
         }
 
-        /** The same scan with another first window. */
+        /**
+         * {@return the same scan with another first window}
+         * @param bytes the size in bytes
+         */
         public Spec withInitialWindow(long bytes) {
             return new Spec(seg, from, to, pattern, utf8, bytes, fastPaths);
         }
 
-        /** Whether matches depend on where the previous one ended ({@code \G}), so that the text cannot be split. */
+        /** {@return whether the text may be cut into parts scanned separately: false when matches depend on where the previous one ended ({@code \G})} */
         public boolean splittable() {
             return !PatternFacts.of(pattern, utf8).previousMatch;
         }
     }
 
-    /** Where and how far a scanner may look. */
+    /**
+     * Where and how far a scanner may look.
+     * @param searchFrom the byte offset where the search starts
+     * @param startLimit matches must start before this byte offset
+     * @param windowLimit the largest decoded window, in bytes
+     */
     public record Limits(long searchFrom, long startLimit, long windowLimit) {}
 
     /** A flag a scan checks now and then, even inside one long {@code Matcher.find()}: set it to stop the scan. */
     public static final class Cancel {
         volatile boolean cancelled;
 
+        /** A flag not yet set. */
+        public Cancel() {}
+
         /** Stops every scan that checks this flag, with a CancellationException. */
         public void cancel() { cancelled = true; }
 
-        /** Whether {@link #cancel()} was called. */
+        /** {@return whether {@link #cancel()} was called} */
         public boolean isCancelled() { return cancelled; }
     }
 
     private final Finder finder;
     private final Pattern pattern;
 
-    /** A scanner of the whole of {@code spec}. */
+    /**
+     * A scanner of the whole of {@code spec}.
+     * @param spec what to scan: segment, range, pattern and encoding
+     */
     public RegexScanner(Spec spec) {
         this(spec, null, null);
     }
 
-    /** A scanner of {@code spec}; {@code limits} and {@code cancel} may be null. */
+    /**
+     * A scanner of {@code spec}; {@code limits} and {@code cancel} may be null.
+     * @param spec what to scan: segment, range, pattern and encoding
+     * @param limits where matches may start and how far windows may grow
+     * @param cancel set to stop the scan early
+     */
     public RegexScanner(Spec spec, Limits limits, Cancel cancel) {
         Source src = new Source(spec.seg(), spec.from(), spec.to(), spec.utf8());
         long searchFrom = limits == null ? spec.from() : Math.max(spec.from(), limits.searchFrom());
@@ -104,45 +141,69 @@ public final class RegexScanner {
         return firstBytes.worstRank() < 230 && firstBytes.size() <= 64;
     }
 
-    /** Which strategy this scanner uses, for tests and benchmarks. */
+    /** {@return which strategy this scanner uses, for tests and benchmarks} */
     public String strategy() {
         return finder instanceof CandidateFinder c ? "candidates" : finder.getClass().getSimpleName();
     }
 
-    /** Finds the next match; false when there are no more (or, see {@link #stoppedAt()}, when limited). */
+    /**
+     * Finds the next match; false when there are no more (or, see {@link #stoppedAt()}, when limited).
+     * @return whether a match was found
+     */
     public boolean find() { return finder.find(); }
 
-    /** Where a limited scan stopped for want of text (an unlimited scan must carry on from there), or -1. */
+    /** {@return where a limited scan stopped for want of text (an unlimited scan must carry on from there), or -1} */
     public long stoppedAt() { return finder.stoppedAt; }
 
-    /** The byte offset where the search after the last match starts (after an empty match, one char on). */
+    /** {@return the byte offset where the search after the last match starts (after an empty match, one char on)} */
     public long resumeOffset() { return finder.resume; }
 
-    /** Byte offset of the last match's start. */
+    /**
+     * Byte offset of the last match's start.
+     * @return the byte offset
+     */
     public long start() { return finder.lastStart; }
 
-    /** Byte offset of the last match's end. */
+    /**
+     * Byte offset of the last match's end.
+     * @return the byte offset
+     */
     public long end() { return finder.lastEnd; }
 
-    /** The pattern's number of groups. */
+    /** {@return the pattern's number of groups} */
     public int groupCount() { return finder.groupCount(); }
 
-    /** Group {@code g} of the last match, or null when it did not take part. */
+    /**
+     * Group {@code g} of the last match, or null when it did not take part.
+     * @param g the group number (0 is the whole match)
+     * @return the group's text, or null
+     */
     public String group(int g) { return finder.group(g); }
 
-    /** Byte offset of group {@code g}'s start, or -1. */
+    /**
+     * Byte offset of group {@code g}'s start, or -1.
+     * @param g the group number (0 is the whole match)
+     * @return the byte offset, or -1
+     */
     public long start(int g) { return finder.start(g); }
 
-    /** Byte offset of group {@code g}'s end, or -1. */
+    /**
+     * Byte offset of group {@code g}'s end, or -1.
+     * @param g the group number (0 is the whole match)
+     * @return the byte offset, or -1
+     */
     public long end(int g) { return finder.end(g); }
 
-    /** The pattern's named groups. */
+    /** {@return the pattern's named groups} */
     public Map<String, Integer> namedGroups() { return pattern.namedGroups(); }
 
-    /** The pattern. */
+    /** {@return the pattern} */
     public Pattern pattern() { return pattern; }
 
-    /** Counts the remaining matches without building strings. */
+    /**
+     * Counts the remaining matches without building strings.
+     * @return the number of matches
+     */
     public long count() {
         long n = 0;
         while (find()) n++;

@@ -153,18 +153,28 @@ public final class Errno {
         }
     }
 
-    /** The symbolic name of an errno value, such as {@code "ENOMEM"}; {@code "E<n>"} when unknown. */
+    /**
+     * {@return the symbolic name of an errno value, such as {@code "ENOMEM"}; {@code "E<n>"} when unknown}
+     * @param errno the errno value
+     */
     public static String name(int errno) {
         return known(errno) ? NAMES[errno] : "E" + errno;
     }
 
-    /** The errno value for a symbolic name such as {@code "EINVAL"}, or -1 when there is none. */
+    /**
+     * {@return the errno value for a symbolic name such as {@code "EINVAL"}, or -1 when there is none}
+     * @param name the symbolic name, such as "ENOENT"
+     */
     public static int value(String name) {
         for (int i = 0; i < NAMES.length; i++) if (name.equals(NAMES[i])) return i;
         return -1;
     }
 
-    /** glibc's description of an errno value, as {@code strerror} gives it in the C locale. */
+    /**
+     * glibc's description of an errno value, as {@code strerror} gives it in the C locale.
+     * @param errno the errno value
+     * @return the description, such as "No such file or directory"
+     */
     public static String describe(int errno) {
         return known(errno) ? TEXTS[errno] : "Unknown error " + errno;
     }

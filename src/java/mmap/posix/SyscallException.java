@@ -14,18 +14,37 @@ import java.io.IOException;
  * {@code mmap.ErrnoException}, which always names the file.
  */
 public class SyscallException extends IOException {
+    /** The exception's detail: the system call. */
     private final String call;
+    /** The exception's detail: its arguments, as text. */
     private final String arguments;
+    /** The exception's detail: the errno value. */
     private final int errno;
+    /** The exception's detail: the file, or null. */
     private final String path;
+    /** The exception's detail: a suggestion, or null. */
     private final String hint;
 
-    /** A failure of {@code call} with the hint this library knows for that call and errno. */
+    /**
+     * A failure of {@code call} with the hint this library knows for that call and errno.
+     * @param call the system call that failed
+     * @param arguments its arguments, as text for the message
+     * @param errno the errno value
+     * @param path the file involved, or null
+     */
     public SyscallException(String call, String arguments, int errno, String path) {
         this(call, arguments, errno, path, Hints.forCall(call, errno), null);
     }
 
-    /** A failure with its own hint (null for none) and cause (null for none). */
+    /**
+     * A failure with its own hint (null for none) and cause (null for none).
+     * @param call the system call that failed
+     * @param arguments its arguments, as text for the message
+     * @param errno the errno value
+     * @param path the file involved, or null
+     * @param hint a suggestion for fixing the cause, or null
+     * @param cause the underlying exception, or null
+     */
     public SyscallException(String call, String arguments, int errno, String path, String hint, Throwable cause) {
         super(message(call, arguments, errno, path, hint), cause);
         this.call = call;
@@ -43,21 +62,21 @@ public class SyscallException extends IOException {
         return sb.toString();
     }
 
-    /** The errno value, such as 12. */
+    /** {@return the errno value, such as 12} */
     public int errno() { return errno; }
 
-    /** The errno's symbolic name, such as {@code "ENOMEM"}. */
+    /** {@return the errno's symbolic name, such as {@code "ENOMEM"}} */
     public String errnoName() { return Errno.name(errno); }
 
-    /** The POSIX call that failed, such as {@code "mmap"}. */
+    /** {@return the POSIX call that failed, such as {@code "mmap"}} */
     public String call() { return call; }
 
-    /** The call's arguments as they appear in the message. */
+    /** {@return the call's arguments as they appear in the message} */
     public String arguments() { return arguments; }
 
-    /** The file involved, or null. */
+    /** {@return the file involved, or null} */
     public String path() { return path; }
 
-    /** The hint in the message, or null. */
+    /** {@return the hint in the message, or null} */
     public String hint() { return hint; }
 }
