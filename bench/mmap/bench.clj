@@ -8,7 +8,8 @@
     bin/clojure -T:build bench :write true     ; also writes bench/RESULTS.md
 
   Other suites: `:suite tree` (the grep command over a source tree; mmap.bench-tree),
-  `:suite binary` (summing int64 values; mmap.bench-binary)."
+  `:suite binary` (summing int64 values; mmap.bench-binary), `:suite text` (the patterns
+  people type, over the JDK's own sources or `:file PATH`; mmap.bench-text)."
   (:require [clojure.edn :as edn]
             [clojure.java.io :as io]
             [clojure.java.shell :as sh]
@@ -200,6 +201,7 @@
         ok (case (some-> (:suite opts) name)
              "tree" ((requiring-resolve 'mmap.bench-tree/run-suite) opts)
              "binary" ((requiring-resolve 'mmap.bench-binary/run-suite) opts)
+             "text" ((requiring-resolve 'mmap.bench-text/run-suite) opts)
              (nil "log") (run-bench (update opts :size #(some-> % str))))]
     (shutdown-agents)
     (System/exit (if ok 0 1))))

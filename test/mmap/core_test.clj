@@ -240,20 +240,6 @@
     (.waitFor p)
     (is (= "durable" (String. (ts/file-bytes f) 100 7)))))
 
-(deftest java-users-need-no-clojure
-  (let [out-dir (str (ts/temp-dir))
-        classes (first (filter #(str/ends-with? % "target/classes")
-                               (str/split (System/getProperty "java.class.path") #":")))
-        javac (str (System/getProperty "java.home") "/bin/javac")
-        c (sh/sh javac "-cp" classes "-d" out-dir "examples/java/Example.java")
-        file (str out-dir "/example.txt")
-        r (sh/sh (ts/java-cmd) "--enable-native-access=ALL-UNNAMED" "-cp" (str classes ":" out-dir) "Example" file)]
-    (is (zero? (:exit c)) (:err c))
-    (is (zero? (:exit r)) (:err r))
-    (is (str/includes? (:out r) "read: hello"))
-    (is (str/includes? (:out r) "error: ENOENT"))
-    (is (= "HELLO from java\n" (slurp file)))))
-
 (deftest bad-arguments-to-the-other-calls
   (let [f (ts/temp-file "0123456789")]
     (with-open [mp (m/map-file f)]
