@@ -196,7 +196,9 @@
       (empty? disagree))))
 
 (defn -main [& args]
-  (let [read-arg #(try (edn/read-string %) (catch Exception _ %))   ; 256m is no EDN number: keep it a string
+  ;; Numbers, booleans and keywords are read; anything else (256m, a regex) stays the string it was.
+  (let [read-arg #(let [v (try (edn/read-string %) (catch Exception _ %))]
+                    (if (or (number? v) (boolean? v) (keyword? v)) v %))
         opts (into {} (for [[k v] (partition 2 args)] [(keyword (str/replace k #"^:" "")) (read-arg v)]))
         ok (case (some-> (:suite opts) name)
              "tree" ((requiring-resolve 'mmap.bench-tree/run-suite) opts)

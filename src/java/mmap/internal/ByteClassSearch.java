@@ -113,14 +113,41 @@ final class ByteClassSearch {
      * less often than a search for either.
      */
     static int indexOfPair(byte[] a, int from, int to, ByteClassSearch x, ByteClassSearch y, int d) {
-        long mx = x.orMask, px = x.pattern, my = y.orMask, py = y.pattern;
+        if (x.vector != null && y.vector != null && x.oneTest && y.oneTest) {
+            return VectorClassSearch.indexOfPairOne(a, from, to, (byte) x.orMask, (byte) x.ops[0].lo(), (byte) y.orMask, (byte) y.ops[0].lo(), d, x.table, y.table);
+        }
+        if (x.vector != null && y.vector != null) {
+            int hit = VectorClassSearch.indexOfPair(a, from, to, (VectorClassSearch) x.vector, (VectorClassSearch) y.vector, d, x.table, y.table);
+            if (hit != -2) return hit;
+        }
         int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long f = zeroBytes(((long) LONGS.get(a, i) | mx) ^ px) & zeroBytes(((long) LONGS.get(a, i + d) | my) ^ py);
-            if (f != 0) return i + (Long.numberOfTrailingZeros(f) >>> 3);
+        if (x.oneTest && y.oneTest) {
+            long mx = x.orMask, px = x.pattern, my = y.orMask, py = y.pattern;
+            for (; i + 16 <= to; i += 16) {
+                // The cheap zero-byte test may flag a byte above a true zero byte; such a position
+                // is only a candidate, which the caller's check of the whole literal rejects.
+                long f0 = anyZero(((long) LONGS.get(a, i) | mx) ^ px) & anyZero(((long) LONGS.get(a, i + d) | my) ^ py);
+                long f1 = anyZero(((long) LONGS.get(a, i + 8) | mx) ^ px) & anyZero(((long) LONGS.get(a, i + 8 + d) | my) ^ py);
+                if ((f0 | f1) != 0) return f0 != 0 ? i + (Long.numberOfTrailingZeros(f0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(f1) >>> 3);
+            }
+        } else if (x.ops != null && y.ops != null) {
+            for (; i + 8 <= to; i += 8) {
+                long w1 = (long) LONGS.get(a, i), w2 = (long) LONGS.get(a, i + d);
+                long f1 = 0, f2 = 0;
+                for (Op op : x.ops) f1 |= matches(op, w1);
+                if (f1 == 0) continue;
+                for (Op op : y.ops) f2 |= matches(op, w2);
+                long f = f1 & f2;
+                if (f != 0) return i + (Long.numberOfTrailingZeros(f) >>> 3);
+            }
         }
         for (; i < to; i++) if (x.table[a[i] & 0xFF] && y.table[a[i + d] & 0xFF]) return i;
         return -1;
+    }
+
+    /** Nonzero when {@code v} has a zero byte; its lowest set bit marks the first zero byte exactly. */
+    private static long anyZero(long v) {
+        return (v - ONES) & ~v & HIGHS;
     }
 
     /** The high bit of each byte of {@code w} that passes the test, exactly (no borrow between bytes). */

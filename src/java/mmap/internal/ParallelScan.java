@@ -38,6 +38,11 @@ public final class ParallelScan<T> implements AutoCloseable {
     private static final int KEPT_WHEN_COUNTING = 256;
     private static final long MAX_CHUNK = 8L << 20;
     private static final int FEW_RESULTS = 4096, MANY_RESULTS = 16384;
+    /** Chunks the reader passes before it judges whether the tasks pay (see {@link #goSolo}). */
+    private static final int SOLO_AFTER_CHUNKS = 4;
+    private static final int SOLO_BATCH = 256;
+    /** How far past a nominal chunk boundary to look for a line end. */
+    private static final long LINE_SEARCH = 64 << 10;
 
     private static final ExecutorService DEFAULT_POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mmap-regex");
@@ -78,6 +83,10 @@ public final class ParallelScan<T> implements AutoCloseable {
     private int cursor;                  // the next result of the head chunk to consider
     private boolean lastWasKept;         // the head chunk's last result taken was emitted in step (when counting)
     private RegexScanner rescan;         // the reader's own scanner while out of step with the chunks
+    private int rescanIndex;             // the head chunk's first result not yet passed by the rescan
+    private long rescanned;              // results the reader found by itself
+    private int chunksPassed;
+    private boolean solo;                // the tasks stopped paying: the reader scans the rest alone
     private boolean finished;
     private boolean emptyDone;
     private final ArrayList<T> batch = new ArrayList<>();
@@ -127,6 +136,7 @@ public final class ParallelScan<T> implements AutoCloseable {
 
     /** Adds chunks up to the lookahead bound, and starts chunks in text order while fewer than {@code threads} run. */
     private void fill() {
+        if (solo) return;
         if (queue.isEmpty() && nextChunkBegin == to && to == spec.from() && !emptyDone) {
             // An empty text still has one chunk: a pattern that matches the empty string matches there.
             emptyDone = true;
@@ -134,7 +144,7 @@ public final class ParallelScan<T> implements AutoCloseable {
         }
         while (queue.size() < 2 * threads && nextChunkBegin < to) {
             long begin = nextChunkBegin;
-            long end = source.unitEnd(Math.min(to, begin + chunkSize));
+            long end = chunkEnd(begin + chunkSize);
             nextChunkBegin = end;
             // The last chunk owns everything to the end, an empty match at the very end included.
             queue.addLast(new Chunk<>(begin, end >= to ? Long.MAX_VALUE : end, begin));
@@ -152,6 +162,17 @@ public final class ParallelScan<T> implements AutoCloseable {
                 c.finished = true;
             }
         }
+    }
+
+    /**
+     * A chunk boundary at or a little after {@code p}: just after a line end when one is near.
+     * A task that starts at a line start finds the sequence's own matches far more often than
+     * one that starts mid-line (inside a quoted string, say), so the reader stays in step.
+     */
+    private long chunkEnd(long p) {
+        if (p >= to) return to;
+        long nl = source.indexOf((byte) '\n', p, Math.min(to, p + LINE_SEARCH));
+        return nl < 0 ? source.unitEnd(p) : nl + 1;
     }
 
     private void scanChunk(Chunk<T> c) {
@@ -248,6 +269,7 @@ public final class ParallelScan<T> implements AutoCloseable {
     /** Moves the sequence on by at least one result, or one chunk, or to the end. */
     private synchronized void step() {
         fill();
+        if (solo) { soloStep(); return; }
         if (rescan != null) { rescanStep(); return; }
         Chunk<T> c = queue.peekFirst();
         if (c == null) { finished = true; return; }
@@ -277,12 +299,17 @@ public final class ParallelScan<T> implements AutoCloseable {
         cursor = 0;
         lastWasKept = false;
         adapt(c);
+        chunksPassed++;
+        if (tasksDoNotPay()) {
+            goSolo();
+            return;
+        }
         if (c.budgetStop >= 0 && c.budgetStop < Math.min(to, c.end)) {
             // The rest of the chunk comes first, in chunks of the base size; the first searches from where the task stopped.
             List<Chunk<T>> parts = new ArrayList<>();
             long stop = Math.min(to, c.end);
             for (long b = c.budgetStop; b < stop; ) {
-                long e = source.unitEnd(Math.min(stop, b + baseChunk));
+                long e = Math.min(stop, chunkEnd(Math.min(stop, b + baseChunk)));
                 parts.add(new Chunk<>(b, e >= stop ? c.end : e, b));
                 b = e;
             }
@@ -296,6 +323,7 @@ public final class ParallelScan<T> implements AutoCloseable {
 
     private void startRescan() {
         rescan = new RegexScanner(spec, new RegexScanner.Limits(resume, Long.MAX_VALUE, to), null);
+        rescanIndex = cursor;
     }
 
     /** One match of the reader's own search; back in step with the chunks when it equals one of theirs. */
@@ -307,28 +335,68 @@ public final class ParallelScan<T> implements AutoCloseable {
             return;
         }
         long st = rescan.start(), en = rescan.end();
+        rescanned++;
         // Chunks wholly before this match are passed; chunks not made yet start after it.
         while (!queue.isEmpty() && queue.peekFirst().end <= st) {
             queue.pollFirst().cancel.cancel();
             cursor = 0;
+            rescanIndex = 0;
+            chunksPassed++;
         }
         if (queue.isEmpty() && nextChunkBegin <= st) nextChunkBegin = source.unitEnd(Math.min(to, st + 1));
         if (payload != null) batch.add(payload.apply(rescan));
         emitted++;
         resume = rescan.resumeOffset();
+        if (tasksDoNotPay()) {
+            goSolo();
+            return;
+        }
         Chunk<T> c = queue.peekFirst();
         if (c == null || c.begin > st) return;
         // Wait until the chunk has published results up to this match, then look for it among them.
         while (!c.finished && (c.kept == 0 || c.starts[c.kept - 1] < st)) awaitProgress();
         if (c.failure != null) throw rethrow(c.failure);
-        for (int j = 0; j < c.kept; j++) {
-            if (c.starts[j] > st) break;
-            if (c.starts[j] == st && c.ends[j] == en) {
+        // The rescan's matches only move forward, so the chunk's results before it are passed for good.
+        int j = rescanIndex;
+        while (j < c.kept && c.starts[j] < st) j++;
+        rescanIndex = j;
+        for (; j < c.kept && c.starts[j] == st; j++) {
+            if (c.ends[j] == en) {
                 cursor = j + 1;
                 lastWasKept = true;
                 rescan = null;
                 return;
             }
+        }
+    }
+
+    /**
+     * Stops the tasks for good and lets the reader scan on alone from where the sequence is.
+     * Chosen when most results came from the reader's own search anyway: the tasks' guesses at
+     * where matches start keep disagreeing with the sequence (the quotes of {@code "[^"]*"}
+     * pair up by their count from the start of the text, which no task can know), so their
+     * work was wasted and the reader's catching up cost more than scanning alone.
+     */
+    private boolean tasksDoNotPay() {
+        return chunksPassed >= SOLO_AFTER_CHUNKS && 2 * rescanned > emitted;
+    }
+
+    private void goSolo() {
+        solo = true;
+        closeChunks();
+        if (rescan == null) rescan = new RegexScanner(spec, new RegexScanner.Limits(resume, Long.MAX_VALUE, to), null);
+    }
+
+    private void soloStep() {
+        if (rescan == null) rescan = new RegexScanner(spec, new RegexScanner.Limits(resume, Long.MAX_VALUE, to), null);
+        for (int i = 0; i < SOLO_BATCH; i++) {
+            if (!rescan.find()) {
+                finished = true;
+                return;
+            }
+            if (payload != null) batch.add(payload.apply(rescan));
+            emitted++;
+            resume = rescan.resumeOffset();
         }
     }
 

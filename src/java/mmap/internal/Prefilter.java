@@ -19,10 +19,14 @@ final class Prefilter {
     private final int[][] byProbeByte;    // for each byte value, the literals whose probe set holds it
     private final int minK, maxK;
     private final ByteClassSearch probes;
-    // One literal: the two rarest of its positions (within PAIR_SPAN of each other) are searched together.
+    // Two positions of every literal, the same distance apart, are searched for together: a
+    // byte of pairFirst with a byte of pairSecond pairDistance later. One literal may use any
+    // two positions within PAIR_SPAN; several use positions within the shortest literal.
     private static final int PAIR_SPAN = 64;
+    private static final int MAX_PAIR_DISTANCE = 16;
     private final ByteClassSearch pairFirst, pairSecond;
-    private final int pairAt, pairDistance;
+    private final int[] pairAts;          // each literal's first position of the pair
+    private final int pairDistance, maxPairAt;
     private final byte[] buf;
     private long bufStart, bufEnd;        // the text bytes buf holds
 
@@ -55,11 +59,25 @@ final class Prefilter {
             maxK = hi;
             probes = new ByteClassSearch(union);
         }
-        int[] pair = literals != null && literals.length == 1 ? rarestPair(literals[0]) : null;
-        pairFirst = pair == null ? null : new ByteClassSearch(literals[0][pair[0]]);
-        pairSecond = pair == null ? null : new ByteClassSearch(literals[0][pair[1]]);
-        pairAt = pair == null ? 0 : pair[0];
-        pairDistance = pair == null ? 0 : pair[1] - pair[0];
+        int[] pair = literals == null ? null : literals.length == 1 ? rarestPair(literals[0]) : sharedPair(literals);
+        if (pair == null) {
+            pairFirst = pairSecond = null;
+            pairAts = null;
+            pairDistance = maxPairAt = 0;
+        } else {
+            pairDistance = pair[0];
+            pairAts = java.util.Arrays.copyOfRange(pair, 1, pair.length);
+            ByteSet first = new ByteSet(), second = new ByteSet();
+            int most = 0;
+            for (int i = 0; i < literals.length; i++) {
+                first.addAll(literals[i][pairAts[i]]);
+                second.addAll(literals[i][pairAts[i] + pairDistance]);
+                most = Math.max(most, pairAts[i]);
+            }
+            pairFirst = new ByteClassSearch(first);
+            pairSecond = new ByteClassSearch(second);
+            maxPairAt = most;
+        }
         buf = new byte[BLOCK + 256];
         if (src != null) rebind(src);
     }
@@ -95,6 +113,51 @@ final class Prefilter {
      * PAIR_SPAN of each other and are each one SWAR test, or null.
      */
     private static int[] rarestPair(ByteSet[] lit) {
+        int[] ab = rarestPositions(lit);
+        return ab == null ? null : new int[]{ab[1] - ab[0], ab[0]};
+    }
+
+    /** A set's share of typical text, estimated from its bytes' ranks. */
+    private static double share(ByteSet set) {
+        double p = 0;
+        for (int b : set.members()) p += 0.15 * Math.pow(2, (ByteFrequency.rank(b) - 255) / 14.0);
+        return p;
+    }
+
+    /**
+     * For several literals: {distance d, then each literal's first position a} such that the
+     * union of the bytes at the a's, with the union at a + d, is rarest; or null when the
+     * unions cannot be searched as a few tests, or a literal is a single byte.
+     */
+    private static int[] sharedPair(ByteSet[][] lits) {
+        int shortest = Integer.MAX_VALUE;
+        for (ByteSet[] l : lits) shortest = Math.min(shortest, l.length);
+        if (shortest < 2) return null;
+        int[] best = null;
+        double bestCost = Double.MAX_VALUE;
+        for (int d = 1; d < Math.min(shortest, MAX_PAIR_DISTANCE + 1); d++) {
+            int[] plan = new int[lits.length + 1];
+            plan[0] = d;
+            ByteSet first = new ByteSet(), second = new ByteSet();
+            for (int i = 0; i < lits.length; i++) {
+                int at = 0;
+                double c = Double.MAX_VALUE;
+                for (int a = 0; a + d < lits[i].length; a++) {
+                    double ca = share(lits[i][a]) * share(lits[i][a + d]);
+                    if (ca < c) { c = ca; at = a; }
+                }
+                plan[i + 1] = at;
+                first.addAll(lits[i][at]);
+                second.addAll(lits[i][at + d]);
+            }
+            if (ByteClassSearch.compile(first) == null || ByteClassSearch.compile(second) == null) continue;
+            double cost = share(first) * share(second);
+            if (cost < bestCost) { bestCost = cost; best = plan; }
+        }
+        return best;
+    }
+
+    private static int[] rarestPositions(ByteSet[] lit) {
         if (lit.length < 2) return null;
         int first = -1;
         for (int i = 0; i < lit.length; i++) {
@@ -125,6 +188,7 @@ final class Prefilter {
         if (from >= limit) return -1;
         if (literals == null) return nextProbe(from, limit);
         if (pairFirst != null) return nextPair(from, limit);
+
         long best = -1;
         long pos = from + minK;
         while (true) {
@@ -140,12 +204,15 @@ final class Prefilter {
         }
     }
 
-    /** {@link #next} for one literal: its two rarest bytes are searched for together. */
+    /** {@link #next} by the literals' pairs of positions (see {@link #pairFirst}). */
     private long nextPair(long from, long limit) {
         int d = pairDistance;
-        long pos = from + pairAt;
-        long end = Math.min(limit + pairAt, src.to - d);    // where the first byte of the pair may be
-        while (pos < end) {
+        long best = -1;
+        long pos = from;
+        while (true) {
+            // where the first byte of a pair may be, for a literal that starts before the best so far
+            long end = Math.min(src.to - d, (best >= 0 ? best : limit - 1) + maxPairAt + 1);
+            if (pos >= end) return best;
             if (pos < bufStart || pos + d >= bufEnd) load(pos);
             long stop = Math.min(end, bufEnd - d);
             int hit = ByteClassSearch.indexOfPair(buf, (int) (pos - bufStart), (int) (stop - bufStart), pairFirst, pairSecond, d);
@@ -153,11 +220,17 @@ final class Prefilter {
                 pos = stop;
                 continue;
             }
-            long s = bufStart + hit - pairAt;
-            if (verify(0, s)) return s;
-            pos = bufStart + hit + 1;
+            long h = bufStart + hit;
+            int b1 = buf[hit] & 0xFF, b2 = buf[hit + d] & 0xFF;
+            for (int i = 0; i < literals.length; i++) {
+                int at = pairAts[i];
+                if (!literals[i][at].contains(b1) || !literals[i][at + d].contains(b2)) continue;
+                long s = h - at;
+                if (s >= from && s < limit && (best < 0 || s < best) && verify(i, s)) best = s;
+            }
+            if (best >= 0 && literals.length == 1) return best;
+            pos = h + 1;
         }
-        return -1;
     }
 
     private boolean verify(int lit, long s) {
@@ -185,7 +258,7 @@ final class Prefilter {
 
     /** Loads the block at {@code pos}, keeping a little of the text before it for checking literals around a hit. */
     private void load(long pos) {
-        long start = Math.max(src.from, pos - Math.min(maxK, 128));
+        long start = Math.max(src.from, pos - Math.min(Math.max(maxK, maxPairAt), 128));
         long end = Math.min(src.to, start + buf.length);
         src.copy(start, buf, 0, (int) (end - start));
         bufStart = start;

@@ -14,6 +14,11 @@ final class VectorClassSearch {
 
     private final ByteClassSearch.Kind[] kinds;
     private final byte[] lo, width;
+    // A set of several tests as two 16-entry tables, one per nibble: a byte is in the set when
+    // loTable[low nibble] & hiTable[high nibble] is nonzero (bit j stands for the j-th distinct
+    // high nibble). Looked up with one shuffle each, whatever the number of tests; null when
+    // the set has more than eight distinct high nibbles.
+    private final ByteVector loTable, hiTable;
 
     private VectorClassSearch(ByteClassSearch.Op[] ops) {
         kinds = new ByteClassSearch.Kind[ops.length];
@@ -24,6 +29,30 @@ final class VectorClassSearch {
             lo[i] = (byte) ops[i].lo();
             width[i] = (byte) (ops[i].hi() - ops[i].lo());
         }
+        ByteVector[] tables = nibbleTables(ops);
+        loTable = tables == null ? null : tables[0];
+        hiTable = tables == null ? null : tables[1];
+    }
+
+    private static ByteVector[] nibbleTables(ByteClassSearch.Op[] ops) {
+        boolean[] member = new boolean[256];
+        for (int b = 0; b < 256; b++) {
+            for (ByteClassSearch.Op op : ops) {
+                if (ByteClassSearch.matches(op, b * 0x0101010101010101L) != 0) member[b] = true;
+            }
+        }
+        byte[] lo = new byte[SPECIES.length()], hi = new byte[SPECIES.length()];
+        int bit = 0;
+        for (int h = 0; h < 16; h++) {
+            boolean any = false;
+            for (int l = 0; l < 16; l++) if (member[h << 4 | l]) any = true;
+            if (!any) continue;
+            if (bit == 8) return null;
+            hi[h] = (byte) (1 << bit);
+            for (int l = 0; l < 16; l++) if (member[h << 4 | l]) lo[l] |= (byte) (1 << bit);
+            bit++;
+        }
+        return new ByteVector[]{ByteVector.fromArray(SPECIES, lo, 0), ByteVector.fromArray(SPECIES, hi, 0)};
     }
 
     static VectorClassSearch of(ByteClassSearch.Op[] ops) {
@@ -51,6 +80,47 @@ final class VectorClassSearch {
         }
         for (; i < to; i++) if (table[a[i] & 0xFF]) return i;
         return -1;
+    }
+
+    /**
+     * {@link ByteClassSearch#indexOfPair}: bytes of {@code x} with bytes of {@code y} {@code d}
+     * later, both sets looked up by their nibble tables; or -2 when a set has none. One
+     * straight-line loop for every pair of sets: a loop over each set's tests here would leave
+     * the JIT boxing vectors once it has seen sets of different sizes.
+     */
+    static int indexOfPair(byte[] a, int from, int to, VectorClassSearch x, VectorClassSearch y, int d, boolean[] xt, boolean[] yt) {
+        if (x.loTable == null || y.loTable == null) return -2;
+        ByteVector xl = x.loTable, xh = x.hiTable, yl = y.loTable, yh = y.hiTable;
+        int lanes = SPECIES.length();
+        int i = from;
+        for (; i + lanes <= to; i += lanes) {
+            VectorMask<Byte> m = inTables(ByteVector.fromArray(SPECIES, a, i), xl, xh);
+            if (!m.anyTrue()) continue;
+            m = m.and(inTables(ByteVector.fromArray(SPECIES, a, i + d), yl, yh));
+            if (m.anyTrue()) return i + m.firstTrue();
+        }
+        for (; i < to; i++) if (xt[a[i] & 0xFF] && yt[a[i + d] & 0xFF]) return i;
+        return -1;
+    }
+
+    /** {@link #indexOfPair} for two one-test sets: {@code (b | or) == eq} for each. */
+    static int indexOfPairOne(byte[] a, int from, int to, byte xOr, byte xEq, byte yOr, byte yEq, int d, boolean[] xt, boolean[] yt) {
+        int lanes = SPECIES.length();
+        int i = from;
+        for (; i + lanes <= to; i += lanes) {
+            VectorMask<Byte> m = ByteVector.fromArray(SPECIES, a, i).or(xOr).eq(xEq);
+            if (!m.anyTrue()) continue;
+            m = m.and(ByteVector.fromArray(SPECIES, a, i + d).or(yOr).eq(yEq));
+            if (m.anyTrue()) return i + m.firstTrue();
+        }
+        for (; i < to; i++) if (xt[a[i] & 0xFF] && yt[a[i + d] & 0xFF]) return i;
+        return -1;
+    }
+
+    private static VectorMask<Byte> inTables(ByteVector v, ByteVector loTable, ByteVector hiTable) {
+        ByteVector l = v.and((byte) 0x0F).selectFrom(loTable);
+        ByteVector h = v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(hiTable);
+        return l.and(h).compare(VectorOperators.NE, (byte) 0);
     }
 
     private static VectorMask<Byte> test(ByteClassSearch.Kind k, ByteVector v, byte lo, byte width) {
