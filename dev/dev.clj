@@ -70,4 +70,22 @@
   (with-open [mp (m/map-file "README.md")]
     (doall (take 5 (m/re-seq #"`([^`]+)`" mp))))
   (m/count-matches #"mmap" "README.md")
+  (take 3 (m/grep #"TODO|FIXME" "src"))  ; grep -rn as values: path, line number, line, matches
+
+  ;; --- binary data ---
+  (def nums (m/map-file "/tmp/nums.bin" {:mode :read-write :create? true :length 8192}))
+  (dotimes [i 1000] (m/put-long! nums (* 8 i) (* i i)))
+  (m/get-long nums 16)                   ; little-endian by default
+  (m/get-int nums 0 {:order :big})
+  (def v (m/view nums :int64 {:count 1000}))
+  v                                      ; prints type, count and order, not the numbers
+  (reduce + v)                           ; a primitive loop, no boxing per element
+  (m/get v 999)
+  (m/get-and-add-long! nums 8000 1)      ; atomic: other processes mapping the file see it
+  (.close nums)
+
+  ;; --- the Java API, from the REPL ---
+  (with-open [f (mmap.MappedFile/open (java.nio.file.Path/of "README.md" (make-array String 0)))
+              s (.matches f #"`([^`]+)`")]
+    (->> (.iterator s) iterator-seq (map #(.group ^mmap.Match % 1)) (take 5) doall))
   )

@@ -1,0 +1,109 @@
+(ns mmap.analysers-test
+  "Yes/no tables for each pattern analyser: line confinement, required literals, first-byte
+  sets, the delimited shapes and the previous-match test. (The random-pattern generator in
+  mmap.regex-gen checks them all end to end against re-seq over slurp, in mmap.fuzz-test.)"
+  (:require [clojure.string :as str]
+            [clojure.test :refer [deftest is testing]])
+  (:import (java.util.regex Pattern)))
+
+(set! *warn-on-reflection* true)
+
+(def ^:private ^Class facts-class (Class/forName "mmap.internal.PatternFacts"))
+
+(defn- facts
+  "The analysers' findings for `re` over UTF-8 text, read from the package-private PatternFacts."
+  [^String re]
+  (let [of (doto (.getDeclaredMethod facts-class "of" ^"[Ljava.lang.Class;" (into-array Class [Pattern Boolean/TYPE]))
+             (.setAccessible true))]
+    (.invoke ^java.lang.reflect.Method of nil (object-array [(Pattern/compile re) true]))))
+
+(defn- field [o ^String name]
+  (let [f (doto (.getDeclaredField (class o) name) (.setAccessible true))]
+    (.get f o)))
+
+(defn- call [o ^String name]
+  (let [m (doto (.getDeclaredMethod (class o) name (make-array Class 0)) (.setAccessible true))]
+    (.invoke m o (object-array 0))))
+
+(defn- byte-set->str
+  "A ByteSet as text: its one member, or [members] when it has several."
+  [s]
+  (let [members (field s "bits")
+        bs (filter #(bit-test (aget ^longs members (quot % 64)) (mod % 64)) (range 256))]
+    (if (= 1 (count bs)) (str (char (first bs))) (str "[" (apply str (map char bs)) "]"))))
+
+(defn- literals
+  "The plan's literals as strings (sets of bytes in brackets), or nil when there is no plan."
+  [re]
+  (when-let [plan (field (facts re) "plan")]
+    (set (for [lit (call plan "literals")]
+           (apply str (map byte-set->str lit))))))
+
+(defn- plan-mode [re]
+  (some-> (field (facts re) "plan") (call "mode") str))
+
+(deftest line-confinement
+  (testing "cannot match or look across a line end"
+    (doseq [re ["\\w+Exception\\b" "(?m)^[ \\t]*//.*$" "ERROR|WARN|FATAL" "a.b" "[^\\n]+" "\\bint\\b" "[a-z]+[0-9]{3,}"
+                "[ -~]+" "\\d{1,3}(\\.\\d{1,3}){3}" "\\p{L}+"]]
+      (is (true? (field (facts re) "lineConfined")) re)))
+  (testing "can: the class or construct holds a line end"
+    (doseq [re ["[\\t-~]+" "[\\x09-~]+" "[\\cI-~]+" "(?s)a.b" "\\s+" "[^\"]*" "\\R" "a\\nb" "\\v" "\\W" "[^a]"
+                "\\x0a" "\\u000a" "\\cJ" "\\012" "[\\n\\r]" "\\Qa\nb\\E" "(?x) a \\n b" "\\P{L}" "\\D" "\\S*\\s"
+                ;; \s* may eat blank lines before the comment
+                "(?m)^\\s*//.*$"]]
+      (is (false? (field (facts re) "lineConfined")) re))))
+
+(deftest required-literals
+  (testing "every match holds one of these"
+    (doseq [[re expected] [["\\w+Exception\\b" #{"Exception"}]
+                           ["ERROR|WARN|FATAL" #{"ERROR" "WARN" "FATAL"}]
+                           ["(?m)^[ \\t]*//.*$" #{"//"}]
+                           ["public static final (\\w+) (\\w+)" #{"public static final "}]
+                           ["(?i)timeout" #{"[Tt][Ii][Mm][Ee][Oo][Uu][Tt]"}]
+                           ;; \s is [ \t\n\x0B\f\r]: the literal goes on into the class
+                           ["@param\\s+(\\w+)" #{"@param[\t\n\u000b\f\r ]"}]]]
+      (is (= expected (literals re)) re)))
+  (testing "no literal rather than a wrong one"
+    (doseq [re ["\\d+" "[A-Z][a-z]+[A-Z][a-z]+" "a*" "x?y?" "\\w+" "." "(?=abc)" "[a-z]+[0-9]{3,}"]]
+      (is (every? #(not (str/blank? %)) (or (literals re) #{"none"})) re)
+      (is (not (contains? (or (literals re) #{}) "abc")) re)))
+  (testing "a literal inside an optional part is not required"
+    (doseq [re ["(?:ERROR)?x+" "a|\\d" "(abc)*z"]]
+      (let [lits (literals re)]
+        (is (not (contains? (or lits #{}) "ERROR")) re)
+        (is (not (contains? (or lits #{}) "abc")) re))))
+  (testing "how a candidate leads to a match"
+    (is (= "PREFIX" (plan-mode "ERROR|WARN|FATAL")))
+    (is (#{"BOUNDED" "LINE"} (plan-mode "\\w+Exception\\b")) "the match starts before the literal")))
+
+(defn- first-bytes [re]
+  (some->> (field (facts re) "firstBytes") byte-set->str))
+
+(deftest first-byte-sets
+  (doseq [[re expected] [["\\d+" "[0123456789]"]
+                         ["[A-Z][a-z]+" "[ABCDEFGHIJKLMNOPQRSTUVWXYZ]"]
+                         ["a|b" "[ab]"]
+                         ["x" "x"]]]
+    (is (= expected (first-bytes re)) re))
+  (testing "none when a match may be empty or start anywhere"
+    (doseq [re ["x*" "a?" "(?s)." "(?=a)|b"]]
+      (is (nil? (first-bytes re)) re)))
+  (testing "classes and dot leave out what they cannot match"
+    (is (not (str/includes? (first-bytes ".") "\n")))
+    (is (not (str/includes? (first-bytes "[^a]") "a")))
+    (is (not (re-find #"[0-9A-Za-z_]" (first-bytes "\\W"))))))
+
+(deftest delimited-shapes
+  (testing "open, a run without the close, close"
+    (doseq [re ["\"[^\"]*\"" "<[^>]*>" "<(.*?)>"]]
+      (is (some? (field (facts re) "delimited")) re)))
+  (testing "other patterns"
+    (doseq [re ["a+" "\\d+" "<(.*)>" "\"[^\"]*" "(?s)<(.*?)>x"]]
+      (is (nil? (field (facts re) "delimited")) re))))
+
+(deftest previous-match-dependence
+  (doseq [re ["\\G\\w" "(?=(a))a" "x\\Gy"]]
+    (is (true? (field (facts re) "previousMatch")) re))
+  (doseq [re ["abc" "(a)(?=b)" "\\w+"]]
+    (is (false? (field (facts re) "previousMatch")) re)))
