@@ -12,19 +12,40 @@
 
 (set! *warn-on-reflection* true)
 
+(def ^:private reference-budget
+  "How many chars java.util.regex may read for the reference before the case is skipped: a
+  random pattern such as ((a*)*)*b backtracks exponentially, and would hang the run."
+  20000000)
+
+(defn- budgeted
+  "`s` as a CharSequence that throws ::over-budget once more than `budget` chars were read."
+  ^CharSequence [^String s ^long budget]
+  (let [reads (long-array 1)]
+    (reify CharSequence
+      (length [_] (.length s))
+      (charAt [_ i]
+        (let [n (inc (aget reads 0))]
+          (aset reads 0 n)
+          (when (> n budget) (throw (ex-info "over budget" {::over-budget true})))
+          (.charAt s i)))
+      (subSequence [_ from to] (.subSequence s from to))
+      (toString [_] s))))
+
 (defn- reference
   "clojure.core/re-seq over the decoded text, or ::skip when java.util.regex itself overflows
-  its stack on it."
+  its stack on it or backtracks past the budget."
   [re ^bytes content encoding]
-  (try (doall (re-seq re (String. content (if (= encoding :latin-1) "ISO-8859-1" "UTF-8"))))
-       (catch StackOverflowError _ ::skip)))
+  (try (doall (re-seq re (budgeted (String. content (if (= encoding :latin-1) "ISO-8859-1" "UTF-8")) reference-budget)))
+       (catch StackOverflowError _ ::skip)
+       (catch clojure.lang.ExceptionInfo e
+         (if (::over-budget (ex-data e)) ::skip (throw e)))))
 
 (defn- shrunk
   "The smallest failing case, with its text's bytes readable."
   [r]
   (let [[src ^bytes content] (:smallest (:shrunk r))
         data (:result-data (:shrunk r))]
-    (pr-str {:pattern src :text (some-> content (String. "UTF-8")) :bytes (some-> content vec)
+    (pr-str {:seed (:seed r) :pattern src :text (some-> content (String. "UTF-8")) :bytes (some-> content vec)
              :error (some-> (:result (:shrunk r)) (as-> e (when (instance? Throwable e) (Throwable->map e))))
              :data data})))
 
@@ -63,3 +84,8 @@
                                             (m/count-matches re f {:threads 2 :chunk-size 40}))
                                          (finally (.delete f))))))))]
     (is (:pass? r) (shrunk r))))
+
+(deftest the-reference-gives-up-on-exponential-backtracking
+  (is (= ::skip (reference #"(?<n>a|aa)*\k<n>c" (.getBytes ^String (apply str (repeat 60 "a")) "UTF-8") :utf-8))
+      "a back-reference turns off java.util.regex's loop memo: on 60 a's this would take years; the fuzz case is skipped instead")
+  (is (= ["ab"] (reference #"ab" (.getBytes "xab" "UTF-8") :utf-8))))

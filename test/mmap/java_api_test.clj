@@ -162,6 +162,16 @@
         (is (= [11 18] [(.start a 2) (.end a 2)]))
         (is (thrown-with-msg? IllegalArgumentException #"No group with name <nope>" (.group a "nope")))))))
 
+(defn- with-counting-executor
+  "Calls (f executor tasks) with an Executor of two threads that counts, in the AtomicLong
+  tasks, the tasks given to it; shuts it down after."
+  [f]
+  (let [pool (Executors/newFixedThreadPool 2)
+        tasks (AtomicLong.)
+        counting (reify Executor (execute [_ r] (.incrementAndGet tasks) (.execute pool r)))]
+    (try (f counting tasks)
+         (finally (.shutdown pool)))))
+
 (deftest scan-options-range-encoding-and-executor
   (let [bs (.getBytes "aé aé aé aé" StandardCharsets/UTF_8)
         f (ts/temp-file bs ".txt")]
@@ -175,41 +185,33 @@
         (is (thrown-with-msg? IndexOutOfBoundsException #"outside the mapping"
                               (.countMatches mf #"a" (.range (ScanOptions.) 0 1000)))))))
   (testing "the scan runs on the caller's executor"
-    (let [text (multilingual-text 8)
-          f (ts/temp-file text ".txt")
-          pool (Executors/newFixedThreadPool 2)
-          tasks (AtomicLong.)
-          counting (reify Executor (execute [_ r] (.incrementAndGet tasks) (.execute pool r)))]
-      (try
-        (with-open [mf (MappedFile/open (.toPath f))]
-          (let [p #"<(\w+)>"
-                n (.countMatches mf p)]
-            (is (= n (.countMatches mf p (-> (ScanOptions.) (.threads 2) (.executor counting)))))
-            (is (< 1 (.get tasks)) "the count was split into tasks on that executor")
-            (.set tasks 0)
-            (with-open [s (.matches mf p (-> (ScanOptions.) (.threads 2) (.executor counting)))]
-              (is (= n (.count ^Stream s))))
-            (is (< 1 (.get tasks)))))
-        (finally (.shutdown pool))))))
+    (let [f (ts/temp-file (multilingual-text 8) ".txt")]
+      (with-counting-executor
+        (fn [counting ^AtomicLong tasks]
+          (with-open [mf (MappedFile/open (.toPath f))]
+            (let [p #"<(\w+)>"
+                  n (.countMatches mf p)]
+              (is (= n (.countMatches mf p (-> (ScanOptions.) (.threads 2) (.executor counting)))))
+              (is (< 1 (.get tasks)) "the count was split into tasks on that executor")
+              (.set tasks 0)
+              (with-open [s (.matches mf p (-> (ScanOptions.) (.threads 2) (.executor counting)))]
+                (is (= n (.count ^Stream s))))
+              (is (< 1 (.get tasks))))))))))
 
 (deftest closing-the-stream-stops-the-scan
-  (let [text (multilingual-text 16)
-        f (ts/temp-file text ".txt")
-        pool (Executors/newFixedThreadPool 2)
-        tasks (AtomicLong.)
-        counting (reify Executor (execute [_ r] (.incrementAndGet tasks) (.execute pool r)))]
-    (try
-      (with-open [mf (MappedFile/open (.toPath f))]
-        (let [s (.matches mf #"<(\w+)>" (-> (ScanOptions.) (.threads 2) (.executor counting)))
-              it (.iterator ^Stream s)]
-          (is (= "<end>" (.group ^Match (.next it))))
-          (.close ^Stream s)
-          (Thread/sleep 300)
-          (let [after-close (.get tasks)]
-            (Thread/sleep 500)
-            (is (= after-close (.get tasks)) "no task is started after close")
-            (is (< after-close 20) "and the file was not scanned to its end ahead of the reader"))))
-      (finally (.shutdown pool)))))
+  (let [f (ts/temp-file (multilingual-text 16) ".txt")]
+    (with-counting-executor
+      (fn [counting ^AtomicLong tasks]
+        (with-open [mf (MappedFile/open (.toPath f))]
+          (let [s (.matches mf #"<(\w+)>" (-> (ScanOptions.) (.threads 2) (.executor counting)))
+                it (.iterator ^Stream s)]
+            (is (= "<end>" (.group ^Match (.next it))))
+            (.close ^Stream s)
+            (Thread/sleep 300)
+            (let [after-close (.get tasks)]
+              (Thread/sleep 500)
+              (is (= after-close (.get tasks)) "no task is started after close")
+              (is (< after-close 20) "and the file was not scanned to its end ahead of the reader"))))))))
 
 ;; ---- a Maven project that depends on the installed jar --------------------------------
 

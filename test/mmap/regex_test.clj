@@ -145,3 +145,33 @@
         (is (zero? exit) err)
         (is (= (str/join " " [(* 4 per-block) (* 4 per-block) (* 2 per-block)]) (str/trim out)) err))
       (finally (.delete f)))))
+
+(defn- went-solo?
+  "Whether a parallel count of `re` over `f` gave up its tasks and scanned alone (read from
+  ParallelScan's private flag: the public results are the same either way)."
+  [re f chunk-size]
+  (with-open [mf (mmap.MappedFile/open (.toPath (clojure.java.io/file f)))
+              p (mmap.internal.ParallelScan. (mmap.internal.RegexScanner$Spec. (.segment mf) 0 (.size mf) re true)
+                                             2 chunk-size nil nil)]
+    (.countRemaining p)
+    (let [fld (doto (.getDeclaredField mmap.internal.ParallelScan "solo") (.setAccessible true))]
+      (.getBoolean fld p))))
+
+(deftest quote-parity-patterns-stay-exact-and-in-step
+  ;; "[^"]*" pairs quotes by their count from the start of the text, so a task that starts at a
+  ;; line whose quote count before it is odd finds none of the sequence's matches.
+  (let [rnd (java.util.Random. 7)
+        code (apply str (for [i (range 20000)]
+                          (case (.nextInt rnd 6)
+                            0 (str "  char q = '\"'; // " i "\n")
+                            1 (str "  String s = \"v" i "\" + \"w\";\n")
+                            2 "  text = \"\"\"\n"
+                            (str "  int x" i " = " (.nextInt rnd 100) ";\n"))))
+        f (ts/temp-file code ".java")]
+    (doseq [opts [{:threads 2 :chunk-size 4096} {:threads 2 :chunk-size 65536}]]
+      (is (= (re-seq #"\"[^\"]*\"" code) (m/re-seq #"\"[^\"]*\"" f opts)) (str opts))
+      (is (= (count (re-seq #"\"[^\"]*\"" code)) (m/count-matches #"\"[^\"]*\"" f opts)) (str opts)))
+    (is (went-solo? #"\"[^\"]*\"" f 4096) "the tasks kept disagreeing with the sequence, so the reader went on alone")
+    (is (not (went-solo? #"x\d+ = \d+" f 4096)) "a pattern whose tasks agree keeps its threads")
+    (is (not (went-solo? #"<(.*?)>" (ts/temp-file (apply str (repeat 20000 "<tag a=1> text\n"))) 4096))
+        "a pattern that can cross lines keeps its threads on ordinary text")))

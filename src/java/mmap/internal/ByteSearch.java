@@ -46,6 +46,24 @@ public final class ByteSearch {
     }
 
     /**
+     * {@return how many bytes in [from, to) are {@code b}}
+     * @param a the array
+     * @param from first byte offset of the range (inclusive)
+     * @param to end byte offset of the range (exclusive)
+     * @param b the byte to count
+     */
+    public static int count(byte[] a, int from, int to, byte b) {
+        long pattern = (b & 0xFFL) * ONES;
+        int n = 0, i = from;
+        for (; i + 8 <= to; i += 8) {
+            long v = (long) LONGS.get(a, i) ^ pattern;
+            n += Long.bitCount(~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS));   // exact: one bit per zero byte
+        }
+        for (; i < to; i++) if (a[i] == b) n++;
+        return n;
+    }
+
+    /**
      * {@link #indexOf(byte[], int, int, byte)} eight bytes at a time in ordinary registers.
      * @param a the array
      * @param from first byte offset of the range (inclusive)

@@ -41,12 +41,12 @@ final class CandidateFinder extends MatcherFinder {
         this.lowSurrogates = facts.triesLowSurrogates;
         PatternFacts.Plan plan = facts.plan;
         if (mode == Mode.FIRST_BYTE) {
-            pre = Prefilter.ofBytes(src, facts.firstBytes);
+            pre = new Prefilter(src, facts.firstByteProbes());
             prefixClass = runClass = null;
             prefixMin = 0;
             literalInPrefix = false;
         } else {
-            pre = Prefilter.ofLiterals(src, plan.literals());
+            pre = new Prefilter(src, facts.literalProbes());
             prefixClass = mode == Mode.BOUNDED && plan.prefixClass() != null ? new ByteClassSearch(plan.prefixClass()) : null;
             runClass = mode == Mode.BOUNDED && plan.runClass() != null ? new ByteClassSearch(plan.runClass()) : null;
             prefixMin = plan.prefixMin();

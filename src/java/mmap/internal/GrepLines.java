@@ -36,7 +36,7 @@ public final class GrepLines {
         this.matcher = pattern.matcher("");
         this.invert = invert;
         PatternFacts facts = PatternFacts.of(pattern, true);
-        this.pre = !invert && facts.plan != null ? Prefilter.ofLiterals(src, facts.plan.literals()) : null;
+        this.pre = !invert && facts.plan != null ? new Prefilter(src, facts.literalProbes()) : null;
     }
 
     /**
@@ -78,13 +78,7 @@ public final class GrepLines {
 
     /** {@return the current line's number, from 1 (counted only when asked for)} */
     public long lineNumber() {
-        long i = numberedUpTo;
-        while (i < lineStart) {
-            long nl = src.indexOf((byte) '\n', i, lineStart);
-            if (nl < 0) break;
-            lineNumber++;
-            i = nl + 1;
-        }
+        lineNumber += src.count((byte) '\n', numberedUpTo, lineStart);
         numberedUpTo = lineStart;
         return lineNumber + 1;
     }

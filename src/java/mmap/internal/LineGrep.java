@@ -125,7 +125,7 @@ public final class LineGrep {
     public LineGrep(Plan plan) {
         this.o = plan.o;
         this.matcher = plan.pattern.matcher("");
-        this.pre = plan.literals != null ? Prefilter.ofLiterals(null, plan.literals) : null;
+        this.pre = plan.literals != null ? new Prefilter(null, ProbePlan.ofLiterals(plan.literals)) : null;
     }
 
     /**
@@ -307,13 +307,7 @@ public final class LineGrep {
     /** The number of the line that starts at {@code pos}, from 1. */
     private long lineNumber(long pos) {
         if (pos < numberedUpTo) { numberedUpTo = 0; linesBefore = 0; }
-        long i = numberedUpTo;
-        while (i < pos) {
-            long nl = src.indexOf((byte) '\n', i, pos);
-            if (nl < 0) break;
-            linesBefore++;
-            i = nl + 1;
-        }
+        linesBefore += src.count((byte) '\n', numberedUpTo, pos);
         numberedUpTo = pos;
         return linesBefore + 1;
     }

@@ -79,6 +79,22 @@ final class PatternFacts {
      * positions must skip them too, or not.
      */
     final boolean triesLowSurrogates;
+    // Built on first use and shared by every scan of the pattern (a race builds one twice, harmlessly).
+    private volatile ProbePlan literalProbes, firstByteProbes;
+
+    /** {@return what a prefilter searches for to find the plan's literals} */
+    ProbePlan literalProbes() {
+        ProbePlan p = literalProbes;
+        if (p == null) literalProbes = p = ProbePlan.ofLiterals(plan.literals());
+        return p;
+    }
+
+    /** {@return what a prefilter searches for to find the bytes a match can start with} */
+    ProbePlan firstByteProbes() {
+        ProbePlan p = firstByteProbes;
+        if (p == null) firstByteProbes = p = ProbePlan.ofBytes(firstBytes);
+        return p;
+    }
 
     private PatternFacts(Pattern p, int flags, boolean utf8) {
         this.tree = RegexSyntax.parse(p, flags);

@@ -94,6 +94,18 @@ final class Source {
         return -1;
     }
 
+    /** How many bytes in [from, to) are {@code b}. */
+    long count(byte b, long from, long to) {
+        long n = 0;
+        while (from < to) {
+            int len = (int) Math.min(to - from, scratch.length);
+            copy(from, scratch, 0, len);
+            n += ByteSearch.count(scratch, 0, len, b);
+            from += len;
+        }
+        return n;
+    }
+
     /** The last position in [floor, end) holding {@code b}, or -1; reads backward from {@code end}. */
     long lastIndexOf(byte b, long floor, long end) {
         int chunk = 256;

@@ -33,15 +33,7 @@ final class TextWindow implements CharSequence {
         if (bytes.length < n) bytes = new byte[grow(bytes.length, n)];
         src.copy(start, bytes, 0, n);
         base = start;
-        if (src.utf8 && !Utf8.isAscii(bytes, 0, n)) {
-            if (chars.length < n) chars = new char[grow(chars.length, n)];
-            if (offsets.length < n + 1) offsets = new int[grow(offsets.length, n + 1)];
-            length = Utf8.decode(bytes, 0, n, chars, offsets);
-            decoded = true;
-        } else {
-            length = n;
-            decoded = false;
-        }
+        decode(n, src.utf8);
     }
 
     /** Loads bytes [from, to) of {@code a} (two unit boundaries), which stand at byte {@code base} of the text, as UTF-8. */
@@ -50,7 +42,12 @@ final class TextWindow implements CharSequence {
         if (bytes.length < n) bytes = new byte[grow(bytes.length, n)];
         System.arraycopy(a, from, bytes, 0, n);
         this.base = base;
-        if (!Utf8.isAscii(bytes, 0, n)) {
+        decode(n, true);
+    }
+
+    /** Makes the first {@code n} loaded bytes the text: as they are, or decoded from UTF-8 when not all ASCII. */
+    private void decode(int n, boolean utf8) {
+        if (utf8 && !Utf8.isAscii(bytes, 0, n)) {
             if (chars.length < n) chars = new char[grow(chars.length, n)];
             if (offsets.length < n + 1) offsets = new int[grow(offsets.length, n + 1)];
             length = Utf8.decode(bytes, 0, n, chars, offsets);

@@ -1,0 +1,169 @@
+package mmap.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a {@link Prefilter} searches for, chosen once per pattern (it costs far more than a
+ * search of a small chunk): for literals, each one's rarest position ({@link ByteFrequency})
+ * and, where it pays, a pair of positions searched for together; or a set of bytes.
+ * Immutable, so every scan of the pattern shares it.
+ */
+final class ProbePlan {
+    final ByteSet[][] literals;   // null: byte-set mode
+    final int[] probeAt;          // each literal's probe position
+    final int[][] byProbeByte;    // for each byte value, the literals whose probe set holds it
+    final int minK, maxK;
+    final ByteClassSearch probes;
+    // Two positions of every literal, the same distance apart, are searched for together: a
+    // byte of pairFirst with a byte of pairSecond pairDistance later. One literal may use any
+    // two positions within PAIR_SPAN; several use positions within the shortest literal.
+    private static final int PAIR_SPAN = 64;
+    private static final int MAX_PAIR_DISTANCE = 16;
+    final ByteClassSearch pairFirst, pairSecond;   // null: no pair
+    final int[] pairAts;          // each literal's first position of the pair
+    final int pairDistance, maxPairAt;
+
+    private ProbePlan(List<ByteSet[]> lits, ByteSet bytes) {
+        if (lits == null) {
+            literals = null;
+            probeAt = null;
+            byProbeByte = null;
+            minK = maxK = 0;
+            probes = new ByteClassSearch(bytes);
+        } else {
+            literals = lits.toArray(ByteSet[][]::new);
+            probeAt = new int[literals.length];
+            ByteSet union = new ByteSet();
+            int lo = Integer.MAX_VALUE, hi = 0;
+            List<List<Integer>> by = new ArrayList<>();
+            for (int b = 0; b < 256; b++) by.add(new ArrayList<>());
+            for (int i = 0; i < literals.length; i++) {
+                int k = rarest(literals[i]);
+                probeAt[i] = k;
+                union.addAll(literals[i][k]);
+                for (int b : literals[i][k].members()) by.get(b).add(i);
+                lo = Math.min(lo, k);
+                hi = Math.max(hi, k);
+            }
+            byProbeByte = new int[256][];
+            for (int b = 0; b < 256; b++) byProbeByte[b] = by.get(b).stream().mapToInt(Integer::intValue).toArray();
+            minK = lo;
+            maxK = hi;
+            probes = new ByteClassSearch(union);
+        }
+        int[] pair = literals == null ? null : literals.length == 1 ? rarestPair(literals[0]) : sharedPair(literals);
+        if (pair == null) {
+            pairFirst = pairSecond = null;
+            pairAts = null;
+            pairDistance = maxPairAt = 0;
+        } else {
+            pairDistance = pair[0];
+            pairAts = java.util.Arrays.copyOfRange(pair, 1, pair.length);
+            ByteSet first = new ByteSet(), second = new ByteSet();
+            int most = 0;
+            for (int i = 0; i < literals.length; i++) {
+                first.addAll(literals[i][pairAts[i]]);
+                second.addAll(literals[i][pairAts[i] + pairDistance]);
+                most = Math.max(most, pairAts[i]);
+            }
+            pairFirst = new ByteClassSearch(first);
+            pairSecond = new ByteClassSearch(second);
+            maxPairAt = most;
+        }
+    }
+
+    /** Candidates are the starts of occurrences of any of {@code literals}. */
+    static ProbePlan ofLiterals(List<ByteSet[]> literals) {
+        return new ProbePlan(literals, null);
+    }
+
+    /** Candidates are the positions of the bytes in {@code bytes}. */
+    static ProbePlan ofBytes(ByteSet bytes) {
+        return new ProbePlan(null, bytes);
+    }
+
+    /** The position whose byte set is rarest in text, counting a set by its commonest byte and its size. */
+    private static int rarest(ByteSet[] lit) {
+        int best = 0, bestCost = Integer.MAX_VALUE;
+        for (int i = 0; i < lit.length; i++) {
+            int cost = cost(lit[i]);
+            if (cost < bestCost) { bestCost = cost; best = i; }
+        }
+        return best;
+    }
+
+    /**
+     * The positions {@code [a, b]} (a < b) of the literal's two rarest bytes that lie within
+     * PAIR_SPAN of each other and are each one SWAR test, or null.
+     */
+    private static int[] rarestPair(ByteSet[] lit) {
+        int[] ab = rarestPositions(lit);
+        return ab == null ? null : new int[]{ab[1] - ab[0], ab[0]};
+    }
+
+    /** A set's share of typical text, estimated from its bytes' ranks. */
+    private static double share(ByteSet set) {
+        double p = 0;
+        for (int b : set.members()) p += 0.15 * Math.pow(2, (ByteFrequency.rank(b) - 255) / 14.0);
+        return p;
+    }
+
+    /**
+     * For several literals: {distance d, then each literal's first position a} such that the
+     * union of the bytes at the a's, with the union at a + d, is rarest; or null when the
+     * unions cannot be searched as a few tests, or a literal is a single byte.
+     */
+    private static int[] sharedPair(ByteSet[][] lits) {
+        int shortest = Integer.MAX_VALUE;
+        for (ByteSet[] l : lits) shortest = Math.min(shortest, l.length);
+        if (shortest < 2) return null;
+        int[] best = null;
+        double bestCost = Double.MAX_VALUE;
+        for (int d = 1; d < Math.min(shortest, MAX_PAIR_DISTANCE + 1); d++) {
+            int[] plan = new int[lits.length + 1];
+            plan[0] = d;
+            ByteSet first = new ByteSet(), second = new ByteSet();
+            for (int i = 0; i < lits.length; i++) {
+                int at = 0;
+                double c = Double.MAX_VALUE;
+                for (int a = 0; a + d < lits[i].length; a++) {
+                    double ca = share(lits[i][a]) * share(lits[i][a + d]);
+                    if (ca < c) { c = ca; at = a; }
+                }
+                plan[i + 1] = at;
+                first.addAll(lits[i][at]);
+                second.addAll(lits[i][at + d]);
+            }
+            if (ByteClassSearch.compile(first) == null || ByteClassSearch.compile(second) == null) continue;
+            double cost = share(first) * share(second);
+            if (cost < bestCost) { bestCost = cost; best = plan; }
+        }
+        return best;
+    }
+
+    private static int[] rarestPositions(ByteSet[] lit) {
+        if (lit.length < 2) return null;
+        int first = -1;
+        for (int i = 0; i < lit.length; i++) {
+            if (oneTest(lit[i]) && (first < 0 || cost(lit[i]) < cost(lit[first]))) first = i;
+        }
+        if (first < 0) return null;
+        int second = -1;
+        for (int i = Math.max(0, first - PAIR_SPAN); i < Math.min(lit.length, first + PAIR_SPAN + 1); i++) {
+            if (i != first && oneTest(lit[i]) && (second < 0 || cost(lit[i]) < cost(lit[second]))) second = i;
+        }
+        if (second < 0) return null;
+        return new int[]{Math.min(first, second), Math.max(first, second)};
+    }
+
+    private static boolean oneTest(ByteSet set) {
+        ByteClassSearch.Op[] ops = ByteClassSearch.compile(set);
+        return ops != null && ops.length == 1
+                && (ops[0].kind() == ByteClassSearch.Kind.EQ || ops[0].kind() == ByteClassSearch.Kind.FOLD);
+    }
+
+    private static int cost(ByteSet set) {
+        return set.worstRank() + 4 * (set.size() - 1);
+    }
+}
