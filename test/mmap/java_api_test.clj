@@ -275,3 +275,24 @@
     (is (zero? (:exit r)) (str (:out r) (:err r)))
     (is (str/includes? (:out r) "target/javadoc is clean"))
     (is (.isFile (io/file "target/javadoc/mmap/MappedFile.html")))))
+
+(deftest bad-scan-options-and-states-are-clear-errors
+  (is (thrown-with-msg? IllegalArgumentException #"threads must be at least 1, not 0" (.threads (ScanOptions.) 0)))
+  (is (thrown-with-msg? IllegalArgumentException #"invalid range \[5, 2\)" (.range (ScanOptions.) 5 2)))
+  (is (thrown-with-msg? IllegalArgumentException #"invalid range \[-1, 2\)" (.range (ScanOptions.) -1 2)))
+  (is (thrown-with-msg? NullPointerException #"encoding" (.encoding (ScanOptions.) nil)))
+  (is (thrown-with-msg? NullPointerException #"executor" (.executor (ScanOptions.) nil)))
+  ;; counting splits only texts longer than one 8 MiB chunk
+  (let [f (ts/temp-file (multilingual-text 17) ".txt")
+        mf (MappedFile/open (.toPath f))]
+    (testing "an executor that refuses work fails the scan instead of hanging it"
+      (let [refusing (reify Executor (execute [_ _] (throw (java.util.concurrent.RejectedExecutionException. "full"))))]
+        (is (thrown-with-msg? java.util.concurrent.RejectedExecutionException #"full"
+                              (.countMatches mf #"<(\w+)>" (-> (ScanOptions.) (.threads 2) (.executor refusing)))))
+        (is (thrown-with-msg? java.util.concurrent.RejectedExecutionException #"full"
+                              (with-open [s (.matches mf #"<(\w+)>" (-> (ScanOptions.) (.threads 2) (.executor refusing)))]
+                                (.count ^Stream s))))))
+    (.close mf)
+    (testing "a closed mapping says so"
+      (is (thrown? IllegalStateException (.countMatches mf #"x")))
+      (is (thrown? IllegalStateException (with-open [s (.matches mf #"x")] (.count ^Stream s)))))))
