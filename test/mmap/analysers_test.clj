@@ -107,3 +107,36 @@
     (is (true? (field (facts re) "previousMatch")) re))
   (doseq [re ["abc" "(a)(?=b)" "\\w+"]]
     (is (false? (field (facts re) "previousMatch")) re)))
+
+(defn- own-pairs
+  "The literal plan's own pairs (one pair of positions per literal), or nil when it searches a union."
+  [re]
+  (some-> (facts re) (call "literalProbes") (field "pairs")))
+
+(deftest several-literals-each-search-their-own-pair
+  (testing "two to four literals whose positions are single bytes (or one ASCII letter in both cases)"
+    (doseq [re ["ERROR|WARN|FATAL" "(?i)error|warn" "foo|bar" "ab|cd|ef|gh"]]
+      (is (some? (own-pairs re)) re)))
+  (testing "one literal, more than four, or a position that needs a class test: no own pairs"
+    (doseq [re ["ERROR" "a1|b2|c3|d4|e5" "[0-9]x|y[0-9]"]]
+      (is (nil? (own-pairs re)) re)))
+  (testing "results equal re-seq where the literals' bytes pair up across literals, SIMD and SWAR"
+    ;; "EOR" and "WRN" hold the first bytes of one literal with the second of another: the
+    ;; union of pairs stops there, each literal's own pair must not; a match ends the text.
+    (let [text (str (apply str (repeat 3000 "EWRN FATWARE EOR WRN ERRWAR FAL "))
+                    "ERROR WARN FATAL" (apply str (repeat 500 "x")) "FATAL")
+          f (doto (java.io.File/createTempFile "pairs" ".txt") (.deleteOnExit))
+          cases (vec (for [re ["ERROR|WARN|FATAL" "(?i)error|warn|fatal" "RN|AL"] threads [1 2]] [re threads]))
+          expected (vec (for [[re] cases] (count (re-seq (re-pattern re) text))))
+          code (fn [] (str "(require '[mmap.core :as m])"
+                           "(prn (mapv (fn [[re t]] (count (m/re-seq (re-pattern re) " (pr-str (str f)) " {:threads t}))) "
+                           (pr-str cases) "))"))]
+      (spit f text)
+      (doseq [[[re threads] n] (map vector cases expected)]
+        (is (= (re-seq (re-pattern re) text)
+               ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads}))
+            [re threads n]))
+      (testing "without jdk.incubator.vector (the SWAR search)"
+        (let [{:keys [out err exit]} ((requiring-resolve 'mmap.test-support/run-clojure) (code))]
+          (is (zero? exit) err)
+          (is (= expected (read-string out)) err))))))

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.regex.PatternSyntaxException;
 import mmap.internal.FileWalk;
 import mmap.internal.LineGrep;
 import mmap.posix.Errno;
+import mmap.posix.SyscallException;
 
 /**
  * The grep command: {@code bin/mmgrep [OPTION]... PATTERNS [FILE]...}.
@@ -248,8 +248,8 @@ public final class Grep {
 
     // ---- one run -------------------------------------------------------------------
 
-    /** A file to search: the name to print, and its path (null for standard input). */
-    private record Target(String label, String path) {}
+    /** A file to search: the name to print, its path (null for standard input), and whether a walk found it (then it is a regular file). */
+    private record Target(String label, String path, boolean walked) {}
 
     /** What one file gave: its output, selected lines, error message and binary notice. */
     private record Outcome(ByteArrayOutputStream out, long selected, String error, boolean binary) {}
@@ -286,19 +286,19 @@ public final class Grep {
         void targets(BiConsumer<Target, Boolean> each, Runnable walked) {
             boolean follow = o.has('R');
             if (o.files.isEmpty() && o.recursive()) {
-                FileWalk.walk(".", follow, o.globs, p -> each.accept(new Target(p.substring(2), p), true));
+                FileWalk.walk(".", follow, o.globs, p -> each.accept(new Target(p.substring(2), p, true), true));
                 walked.run();
             } else if (o.files.isEmpty()) {
-                each.accept(new Target("(standard input)", null), false);
+                each.accept(new Target("(standard input)", null, false), false);
             }
             for (String f : o.files) {
                 if (f.equals("-")) {
-                    each.accept(new Target("(standard input)", null), false);
+                    each.accept(new Target("(standard input)", null, false), false);
                 } else if (o.recursive() && new File(f).isDirectory()) {
-                    FileWalk.walk(f, follow, o.globs, p -> each.accept(new Target(p, p), true));
+                    FileWalk.walk(f, follow, o.globs, p -> each.accept(new Target(p, p, true), true));
                     walked.run();
                 } else if (FileWalk.included(o.globs, f, true)) {
-                    each.accept(new Target(f, f), false);
+                    each.accept(new Target(f, f, false), false);
                 }
             }
         }
@@ -400,7 +400,7 @@ public final class Grep {
         /** Greps one file into a buffer of its own; the "--" between files is added when it is written. */
         Outcome search(Target t) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            try (FileBytes bytes = t.path == null ? FileBytes.of(System.in) : readers.get().open(Path.of(t.path))) {
+            try (FileBytes bytes = t.path == null ? FileBytes.of(System.in) : readers.get().open(t.path, t.walked)) {
                 LineGrep.Result r = searchers.get().grep(bytes.segment(), showNames ? t.label : null, buf, new LineGrep.Shared());
                 return new Outcome(buf, r.selected(), null, r.binaryMessage());
             } catch (StackOverflowError e) {
@@ -413,7 +413,13 @@ public final class Grep {
 
     /** What GNU grep says of a failed file: strerror's text. */
     private static String describe(Exception e) {
-        if (e instanceof ErrnoException ee) return Errno.describe(ee.errno());
+        if (e instanceof SyscallException se) return Errno.describe(se.errno());
+        // FileInputStream says "PATH (REASON)", the reason being strerror's text.
+        if (e instanceof java.io.FileNotFoundException && e.getMessage() != null && e.getMessage().endsWith(")")) {
+            String m = e.getMessage();
+            int open = m.lastIndexOf(" (");
+            if (open >= 0) return m.substring(open + 2, m.length() - 1);
+        }
         if (e instanceof NoSuchFileException) return "No such file or directory";
         if (e instanceof AccessDeniedException) return "Permission denied";
         if (e instanceof FileSystemException fe && fe.getReason() != null) return fe.getReason();

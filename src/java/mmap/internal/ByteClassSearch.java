@@ -145,6 +145,88 @@ final class ByteClassSearch {
         return -1;
     }
 
+    /**
+     * Each of two to four literals' own pair of one-test positions, the same distance
+     * {@code d} apart: literal k is a candidate at i when {@code (a[i] | xOr[k]) == xEq[k]} and
+     * {@code (a[i + d] | yOr[k]) == yEq[k]}. Testing each literal's two bytes together, rather
+     * than the union of every literal's first bytes with the union of their second bytes,
+     * stops only where one literal's pair stands.
+     */
+    static final class Pairs {
+        static final int MAX = 4;
+        final byte[] xOr, xEq, yOr, yEq;
+        final long[] xOrs, xEqs, yOrs, yEqs;     // each byte in every byte of a word, for SWAR
+        final int d;
+
+        private Pairs(byte[] xOr, byte[] xEq, byte[] yOr, byte[] yEq, int d) {
+            this.xOr = xOr;
+            this.xEq = xEq;
+            this.yOr = yOr;
+            this.yEq = yEq;
+            this.d = d;
+            xOrs = wide(xOr);
+            xEqs = wide(xEq);
+            yOrs = wide(yOr);
+            yEqs = wide(yEq);
+        }
+
+        private static long[] wide(byte[] bs) {
+            long[] w = new long[bs.length];
+            for (int k = 0; k < bs.length; k++) w[k] = (bs[k] & 0xFFL) * ONES;
+            return w;
+        }
+
+        /** {@return the pairs, or null unless there are 2..MAX sets a side, each one EQ or FOLD test} */
+        static Pairs of(ByteSet[] first, ByteSet[] second, int d) {
+            int n = first.length;
+            if (n < 2 || n > MAX) return null;
+            byte[] xo = new byte[n], xe = new byte[n], yo = new byte[n], ye = new byte[n];
+            for (int k = 0; k < n; k++) {
+                Op x = oneTestOp(first[k]), y = oneTestOp(second[k]);
+                if (x == null || y == null) return null;
+                xo[k] = (byte) (x.kind() == Kind.FOLD ? 0x20 : 0);
+                xe[k] = (byte) x.lo();
+                yo[k] = (byte) (y.kind() == Kind.FOLD ? 0x20 : 0);
+                ye[k] = (byte) y.lo();
+            }
+            return new Pairs(xo, xe, yo, ye, d);
+        }
+
+        /** Whether some literal's pair stands at {@code i}. */
+        boolean at(byte[] a, int i) {
+            for (int k = 0; k < xOr.length; k++) {
+                if ((byte) (a[i] | xOr[k]) == xEq[k] && (byte) (a[i + d] | yOr[k]) == yEq[k]) return true;
+            }
+            return false;
+        }
+    }
+
+    /** The set's one EQ or FOLD test, or null when it takes another kind or several. */
+    static Op oneTestOp(ByteSet set) {
+        Op[] ops = compile(set);
+        return ops != null && ops.length == 1 && (ops[0].kind() == Kind.EQ || ops[0].kind() == Kind.FOLD) ? ops[0] : null;
+    }
+
+    /**
+     * The first i in [from, to) where some literal's pair stands ({@link Pairs}); the caller
+     * makes sure the array holds the bytes up to {@code to + p.d}.
+     */
+    static int indexOfPairs(byte[] a, int from, int to, Pairs p) {
+        if (ByteSearch.VECTOR) return VectorClassSearch.indexOfPairs(a, from, to, p);
+        int n = p.xOr.length, d = p.d;
+        long[] xo = p.xOrs, xe = p.xEqs, yo = p.yOrs, ye = p.yEqs;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w1 = (long) LONGS.get(a, i), w2 = (long) LONGS.get(a, i + d);
+            long f = 0;
+            // The cheap zero-byte test may flag a byte above a true zero byte: a candidate only.
+            for (int k = 0; k < n; k++) f |= anyZero((w1 | xo[k]) ^ xe[k]) & anyZero((w2 | yo[k]) ^ ye[k]);
+            if (f != 0) return i + (Long.numberOfTrailingZeros(f) >>> 3);
+        }
+        for (; i < to; i++) if (p.at(a, i)) return i;
+        return -1;
+    }
+
     /** Nonzero when {@code v} has a zero byte; its lowest set bit marks the first zero byte exactly. */
     private static long anyZero(long v) {
         return (v - ONES) & ~v & HIGHS;

@@ -185,8 +185,9 @@ public final class LineGrep {
     }
 
     private Result run(byte[] whole) throws IOException {
-        long firstNul = whole != null ? ByteSearch.indexOf(whole, 0, (int) size, (byte) 0) : ByteSearch.indexOf(src.seg, 0, size, (byte) 0);
-        long binaryFrom = firstNul < 0 ? Long.MAX_VALUE : firstNul / GNU_READ * GNU_READ;
+        // Where the file turns binary, found when first needed: most files of a recursive
+        // search hold no candidate at all, and then it does not matter.
+        long binaryFrom = -1;
         boolean listing = o.listMatching || o.listNonMatching;
         boolean outQuiet = o.quiet || o.count || listing;
         boolean doneOnMatch = o.quiet || listing;
@@ -205,6 +206,7 @@ public final class LineGrep {
                 long nl = src.lastIndexOf((byte) '\n', pos, c);
                 pos = nl < 0 ? pos : nl + 1;
             }
+            if (binaryFrom < 0) binaryFrom = binaryFrom(whole);
             long end = lineEnd(pos, binary);
             if (!binary && end >= binaryFrom) {
                 // The read that holds the first NUL: the file is binary from here on.
@@ -257,6 +259,12 @@ public final class LineGrep {
         boolean quietMode = o.quiet || o.count || listing;
         boolean message = !quietMode && (encodingErrors || (selectedAtBinary >= 0 && selectedAtBinary < selected));
         return new Result(selected, message);
+    }
+
+    /** The start of the first GNU read that holds a NUL, or Long.MAX_VALUE when none does. */
+    private long binaryFrom(byte[] whole) {
+        long firstNul = whole != null ? ByteSearch.indexOf(whole, 0, (int) size, (byte) 0) : ByteSearch.indexOf(src.seg, 0, size, (byte) 0);
+        return firstNul < 0 ? Long.MAX_VALUE : firstNul / GNU_READ * GNU_READ;
     }
 
     /** The end of the line that starts at {@code pos}: its \n (or a NUL, when binary), or the end of the data. */

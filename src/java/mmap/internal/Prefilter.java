@@ -60,7 +60,9 @@ final class Prefilter {
             if (pos >= end) return best;
             if (pos < bufStart || pos + d >= bufEnd) load(pos);
             long stop = Math.min(end, bufEnd - d);
-            int hit = ByteClassSearch.indexOfPair(buf, (int) (pos - bufStart), (int) (stop - bufStart), plan.pairFirst, plan.pairSecond, d);
+            int hit = plan.pairs != null
+                    ? ByteClassSearch.indexOfPairs(buf, (int) (pos - bufStart), (int) (stop - bufStart), plan.pairs)
+                    : ByteClassSearch.indexOfPair(buf, (int) (pos - bufStart), (int) (stop - bufStart), plan.pairFirst, plan.pairSecond, d);
             if (hit < 0) {
                 pos = stop;
                 continue;

@@ -21,6 +21,7 @@ final class ProbePlan {
     private static final int PAIR_SPAN = 64;
     private static final int MAX_PAIR_DISTANCE = 16;
     final ByteClassSearch pairFirst, pairSecond;   // null: no pair
+    final ByteClassSearch.Pairs pairs;  // each literal's own pair, when a few literals have one-test pairs; else null
     final int[] pairAts;          // each literal's first position of the pair
     final int pairDistance, maxPairAt;
 
@@ -52,9 +53,11 @@ final class ProbePlan {
             maxK = hi;
             probes = new ByteClassSearch(union);
         }
-        int[] pair = literals == null ? null : literals.length == 1 ? rarestPair(literals[0]) : sharedPair(literals);
+        int[] own = literals != null && literals.length >= 2 && literals.length <= ByteClassSearch.Pairs.MAX ? ownPairs(literals) : null;
+        int[] pair = own != null ? own : literals == null ? null : literals.length == 1 ? rarestPair(literals[0]) : sharedPair(literals);
         if (pair == null) {
             pairFirst = pairSecond = null;
+            pairs = null;
             pairAts = null;
             pairDistance = maxPairAt = 0;
         } else {
@@ -70,6 +73,16 @@ final class ProbePlan {
             pairFirst = new ByteClassSearch(first);
             pairSecond = new ByteClassSearch(second);
             maxPairAt = most;
+            if (own == null) {
+                pairs = null;
+            } else {
+                ByteSet[] xs = new ByteSet[literals.length], ys = new ByteSet[literals.length];
+                for (int i = 0; i < literals.length; i++) {
+                    xs[i] = literals[i][pairAts[i]];
+                    ys[i] = literals[i][pairAts[i] + pairDistance];
+                }
+                pairs = ByteClassSearch.Pairs.of(xs, ys, pairDistance);
+            }
         }
     }
 
@@ -95,7 +108,7 @@ final class ProbePlan {
 
     /**
      * The positions {@code [a, b]} (a < b) of the literal's two rarest bytes that lie within
-     * PAIR_SPAN of each other and are each one SWAR test, or null.
+     * PAIR_SPAN of each other and are each a single test ({@link #singleTest}), or null.
      */
     private static int[] rarestPair(ByteSet[] lit) {
         int[] ab = rarestPositions(lit);
@@ -142,25 +155,63 @@ final class ProbePlan {
         return best;
     }
 
+    /**
+     * For two to {@link ByteClassSearch.Pairs#MAX} literals: {distance d, then each literal's
+     * first position a}, both of a literal's positions one EQ or FOLD test, such that the sum
+     * of the literals' pair shares is least; or null when some literal has no such pair.
+     */
+    private static int[] ownPairs(ByteSet[][] lits) {
+        int shortest = Integer.MAX_VALUE;
+        for (ByteSet[] l : lits) shortest = Math.min(shortest, l.length);
+        int[] best = null;
+        double bestCost = Double.MAX_VALUE;
+        for (int d = 1; d < Math.min(shortest, MAX_PAIR_DISTANCE + 1); d++) {
+            int[] plan = new int[lits.length + 1];
+            plan[0] = d;
+            double cost = 0;
+            for (int i = 0; i < lits.length && cost < Double.MAX_VALUE; i++) {
+                int at = -1;
+                double c = Double.MAX_VALUE;
+                for (int a = 0; a + d < lits[i].length; a++) {
+                    if (!oneTest(lits[i][a]) || !oneTest(lits[i][a + d])) continue;
+                    double ca = share(lits[i][a]) * share(lits[i][a + d]);
+                    if (ca < c) { c = ca; at = a; }
+                }
+                plan[i + 1] = at;
+                cost = at < 0 ? Double.MAX_VALUE : cost + c;
+            }
+            if (cost < bestCost) { bestCost = cost; best = plan; }
+        }
+        return best;
+    }
+
     private static int[] rarestPositions(ByteSet[] lit) {
         if (lit.length < 2) return null;
         int first = -1;
         for (int i = 0; i < lit.length; i++) {
-            if (oneTest(lit[i]) && (first < 0 || cost(lit[i]) < cost(lit[first]))) first = i;
+            if (singleTest(lit[i]) && (first < 0 || cost(lit[i]) < cost(lit[first]))) first = i;
         }
         if (first < 0) return null;
         int second = -1;
         for (int i = Math.max(0, first - PAIR_SPAN); i < Math.min(lit.length, first + PAIR_SPAN + 1); i++) {
-            if (i != first && oneTest(lit[i]) && (second < 0 || cost(lit[i]) < cost(lit[second]))) second = i;
+            if (i != first && singleTest(lit[i]) && (second < 0 || cost(lit[i]) < cost(lit[second]))) second = i;
         }
         if (second < 0) return null;
         return new int[]{Math.min(first, second), Math.max(first, second)};
     }
 
-    private static boolean oneTest(ByteSet set) {
+    /**
+     * Whether the set is one test of any kind, a range such as [0-9] included: a pair of
+     * such positions stops far less often than a probe of either (a literal of three digits
+     * otherwise stops at every digit).
+     */
+    private static boolean singleTest(ByteSet set) {
         ByteClassSearch.Op[] ops = ByteClassSearch.compile(set);
-        return ops != null && ops.length == 1
-                && (ops[0].kind() == ByteClassSearch.Kind.EQ || ops[0].kind() == ByteClassSearch.Kind.FOLD);
+        return ops != null && ops.length == 1;
+    }
+
+    private static boolean oneTest(ByteSet set) {
+        return ByteClassSearch.oneTestOp(set) != null;
     }
 
     private static int cost(ByteSet set) {

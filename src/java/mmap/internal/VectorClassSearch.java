@@ -117,6 +117,32 @@ final class VectorClassSearch {
         return -1;
     }
 
+    /**
+     * {@link ByteClassSearch#indexOfPairs}: one straight-line kernel for two to four literals
+     * (unused slots repeat the first), the two loads shared by every literal.
+     */
+    static int indexOfPairs(byte[] a, int from, int to, ByteClassSearch.Pairs p) {
+        int n = p.xOr.length, d = p.d;
+        int k1 = 1, k2 = Math.min(2, n - 1), k3 = Math.min(3, n - 1);
+        byte[] xo = p.xOr, xe = p.xEq, yo = p.yOr, ye = p.yEq;
+        byte xo0 = xo[0], xe0 = xe[0], yo0 = yo[0], ye0 = ye[0];
+        byte xo1 = xo[k1], xe1 = xe[k1], yo1 = yo[k1], ye1 = ye[k1];
+        byte xo2 = xo[k2], xe2 = xe[k2], yo2 = yo[k2], ye2 = ye[k2];
+        byte xo3 = xo[k3], xe3 = xe[k3], yo3 = yo[k3], ye3 = ye[k3];
+        int lanes = SPECIES.length();
+        int i = from;
+        for (; i + lanes <= to; i += lanes) {
+            ByteVector v = ByteVector.fromArray(SPECIES, a, i), w = ByteVector.fromArray(SPECIES, a, i + d);
+            VectorMask<Byte> m = v.or(xo0).eq(xe0).and(w.or(yo0).eq(ye0))
+                    .or(v.or(xo1).eq(xe1).and(w.or(yo1).eq(ye1)))
+                    .or(v.or(xo2).eq(xe2).and(w.or(yo2).eq(ye2)))
+                    .or(v.or(xo3).eq(xe3).and(w.or(yo3).eq(ye3)));
+            if (m.anyTrue()) return i + m.firstTrue();
+        }
+        for (; i < to; i++) if (p.at(a, i)) return i;
+        return -1;
+    }
+
     private static VectorMask<Byte> inTables(ByteVector v, ByteVector loTable, ByteVector hiTable) {
         ByteVector l = v.and((byte) 0x0F).selectFrom(loTable);
         ByteVector h = v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(hiTable);
