@@ -12,8 +12,8 @@ import mmap.posix.Faults;
  * garbage in its register, and throws {@link InternalError} only at the thread's next
  * safepoint poll (see {@link Faults}). Two rules make that harmless:
  * <ul>
- * <li>Every access is followed by {@link Faults#deliverPending()}, so that the error is thrown
- *     here, before anything uses the value.
+ * <li>Every access to native memory is followed by {@link Faults#deliverPending()}, so that
+ *     the error is thrown here, before anything uses the value.
  * <li>A narrow value is masked with a mask the JIT cannot fold (a non-final field), so that
  *     even the skipped load's garbage is in the type's range: the JIT trusts a byte load to be
  *     in [-128, 127] and indexes tables with it unchecked (as {@code Byte.valueOf} does).
@@ -37,13 +37,22 @@ public final class Access {
     private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /**
+     * Delivers a fault the access to {@code s} may have taken. An array behind a heap segment
+     * cannot fault, so its accesses skip the native call (a search of many small files read
+     * into arrays otherwise made one per read, and its start-up cost besides).
+     */
+    private static void afterAccess(MemorySegment s) {
+        if (s.isNative()) Faults.deliverPending();
+    }
+
+    /**
      * {@return the byte at {@code offset}}
      * @param s the segment
      * @param offset byte offset from the start of the mapping
      */
     public static byte getByte(MemorySegment s, long offset) {
         int v = s.get(ValueLayout.JAVA_BYTE, offset) & byteMask;
-        Faults.deliverPending();
+        afterAccess(s);
         return (byte) v;
     }
 
@@ -55,7 +64,7 @@ public final class Access {
      */
     public static short getShort(MemorySegment s, long offset, boolean bigEndian) {
         int v = s.get(bigEndian ? SHORT_BE : SHORT_LE, offset) & shortMask;
-        Faults.deliverPending();
+        afterAccess(s);
         return (short) v;
     }
 
@@ -67,7 +76,7 @@ public final class Access {
      */
     public static int getInt(MemorySegment s, long offset, boolean bigEndian) {
         int v = s.get(bigEndian ? INT_BE : INT_LE, offset);
-        Faults.deliverPending();
+        afterAccess(s);
         return v;
     }
 
@@ -79,7 +88,7 @@ public final class Access {
      */
     public static long getLong(MemorySegment s, long offset, boolean bigEndian) {
         long v = s.get(bigEndian ? LONG_BE : LONG_LE, offset);
-        Faults.deliverPending();
+        afterAccess(s);
         return v;
     }
 
@@ -91,7 +100,7 @@ public final class Access {
      */
     public static void putByte(MemorySegment s, long offset, byte v) {
         s.set(ValueLayout.JAVA_BYTE, offset, v);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -103,7 +112,7 @@ public final class Access {
      */
     public static void putShort(MemorySegment s, long offset, short v, boolean bigEndian) {
         s.set(bigEndian ? SHORT_BE : SHORT_LE, offset, v);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -115,7 +124,7 @@ public final class Access {
      */
     public static void putInt(MemorySegment s, long offset, int v, boolean bigEndian) {
         s.set(bigEndian ? INT_BE : INT_LE, offset, v);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -127,7 +136,7 @@ public final class Access {
      */
     public static void putLong(MemorySegment s, long offset, long v, boolean bigEndian) {
         s.set(bigEndian ? LONG_BE : LONG_LE, offset, v);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     // ---- atomics: native byte order, naturally aligned offsets (the caller checks) ----
@@ -145,7 +154,7 @@ public final class Access {
      */
     public static boolean compareAndSetLong(MemorySegment s, long offset, long expect, long update) {
         boolean r = (boolean) LONGS.compareAndSet(s, offset, expect, update);
-        Faults.deliverPending();
+        afterAccess(s);
         return r;
     }
 
@@ -158,7 +167,7 @@ public final class Access {
      */
     public static long getAndAddLong(MemorySegment s, long offset, long delta) {
         long r = (long) LONGS.getAndAdd(s, offset, delta);
-        Faults.deliverPending();
+        afterAccess(s);
         return r;
     }
 
@@ -169,7 +178,7 @@ public final class Access {
      */
     public static long getLongVolatile(MemorySegment s, long offset) {
         long r = (long) LONGS.getVolatile(s, offset);
-        Faults.deliverPending();
+        afterAccess(s);
         return r;
     }
 
@@ -181,7 +190,7 @@ public final class Access {
      */
     public static void putLongVolatile(MemorySegment s, long offset, long v) {
         LONGS.setVolatile(s, offset, v);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -194,7 +203,7 @@ public final class Access {
      */
     public static boolean compareAndSetInt(MemorySegment s, long offset, int expect, int update) {
         boolean r = (boolean) INTS.compareAndSet(s, offset, expect, update);
-        Faults.deliverPending();
+        afterAccess(s);
         return r;
     }
 
@@ -207,7 +216,7 @@ public final class Access {
      */
     public static int getAndAddInt(MemorySegment s, long offset, int delta) {
         int r = (int) INTS.getAndAdd(s, offset, delta);
-        Faults.deliverPending();
+        afterAccess(s);
         return r;
     }
 
@@ -218,7 +227,7 @@ public final class Access {
      */
     public static int getIntVolatile(MemorySegment s, long offset) {
         int r = (int) INTS.getVolatile(s, offset);
-        Faults.deliverPending();
+        afterAccess(s);
         return r;
     }
 
@@ -230,7 +239,7 @@ public final class Access {
      */
     public static void putIntVolatile(MemorySegment s, long offset, int v) {
         INTS.setVolatile(s, offset, v);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -243,7 +252,7 @@ public final class Access {
      */
     public static void copy(MemorySegment s, long offset, byte[] dst, int dstOffset, int len) {
         MemorySegment.copy(s, ValueLayout.JAVA_BYTE, offset, dst, dstOffset, len);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -256,7 +265,7 @@ public final class Access {
      */
     public static void copy(byte[] src, int srcOffset, MemorySegment s, long offset, int len) {
         MemorySegment.copy(src, srcOffset, s, ValueLayout.JAVA_BYTE, offset, len);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
@@ -271,7 +280,7 @@ public final class Access {
      */
     public static void copyElements(MemorySegment s, ValueLayout layout, long offset, Object dst, int dstIndex, int count) {
         MemorySegment.copy(s, layout, offset, dst, dstIndex, count);
-        Faults.deliverPending();
+        afterAccess(s);
     }
 
     /**
