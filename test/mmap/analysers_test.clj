@@ -117,6 +117,11 @@
   (testing "two to four literals whose positions are single bytes (or one ASCII letter in both cases)"
     (doseq [re ["ERROR|WARN|FATAL" "(?i)error|warn" "foo|bar" "ab|cd|ef|gh"]]
       (is (some? (own-pairs re)) re)))
+  (testing "under SIMD, literals of three or more such bytes each add a third byte (at one shared distance)"
+    (let [simd? (.isPresent (.findModule (java.lang.ModuleLayer/boot) "jdk.incubator.vector"))]
+      (doseq [re ["ERROR|WARN|FATAL" "foo|bar"]]
+        (is (= simd? (pos? (long (field (own-pairs re) "e")))) re))
+      (is (zero? (long (field (own-pairs "ab|cd") "e"))) "two-byte literals have no third")))
   (testing "one literal, more than four, or a position that needs a class test: no own pairs"
     (doseq [re ["ERROR" "a1|b2|c3|d4|e5" "[0-9]x|y[0-9]"]]
       (is (nil? (own-pairs re)) re)))
@@ -126,7 +131,7 @@
     (let [text (str (apply str (repeat 3000 "EWRN FATWARE EOR WRN ERRWAR FAL "))
                     "ERROR WARN FATAL" (apply str (repeat 500 "x")) "FATAL")
           f (doto (java.io.File/createTempFile "pairs" ".txt") (.deleteOnExit))
-          cases (vec (for [re ["ERROR|WARN|FATAL" "(?i)error|warn|fatal" "RN|AL"] threads [1 2]] [re threads]))
+          cases (vec (for [re ["ERROR|WARN|FATAL" "(?i)error|warn|fatal" "RN|AL" "WAR|FAT|ERR"] threads [1 2]] [re threads]))
           expected (vec (for [[re] cases] (count (re-seq (re-pattern re) text))))
           code (fn [] (str "(require '[mmap.core :as m])"
                            "(prn (mapv (fn [[re t]] (count (m/re-seq (re-pattern re) " (pr-str (str f)) " {:threads t}))) "
@@ -140,3 +145,24 @@
         (let [{:keys [out err exit]} ((requiring-resolve 'mmap.test-support/run-clojure) (code))]
           (is (zero? exit) err)
           (is (= expected (read-string out)) err))))))
+
+(deftest a-lone-literal-is-searched-by-three-of-its-bytes-under-simd
+  (let [third #(some-> (facts %) (call "literalProbes") (field "pairThird"))
+        simd? (.isPresent (.findModule (java.lang.ModuleLayer/boot) "jdk.incubator.vector"))]
+    (testing "a literal of three or more single-byte (or case-folded) positions"
+      (doseq [re ["\\bint\\b" "(?i)timeout" "\\w+Exception\\b"]]
+        (is (= simd? (some? (third re))) re)))
+    (testing "two bytes, several literals, or a position that needs a class test: a pair"
+      (doseq [re ["->" "ERROR|WARN" "[0-9][0-9][0-9]"]]
+        (is (nil? (third re)) re))))
+  (testing "results equal re-seq where the pair stands often and the third rarely, at both ends of the text"
+    ;; "in" all over, "int" at the very start and end: the third byte is read as far past a
+    ;; candidate as the search may go.
+    (let [text (str "int " (apply str (repeat 4000 "in ina inb into print pint\n")) "int")
+          f (doto (java.io.File/createTempFile "triple" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["\\bint\\b" "int" "(?i)INT" "pint\\n"]
+              threads [1 2]]
+        (is (= (re-seq (re-pattern re) text)
+               ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads}))
+            [re threads])))))

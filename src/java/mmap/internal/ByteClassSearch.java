@@ -154,16 +154,24 @@ final class ByteClassSearch {
      */
     static final class Pairs {
         static final int MAX = 4;
-        final byte[] xOr, xEq, yOr, yEq;
+        final byte[] xOr, xEq, yOr, yEq, zOr, zEq;
         final long[] xOrs, xEqs, yOrs, yEqs;     // each byte in every byte of a word, for SWAR
         final int d;
+        /**
+         * The third positions' distance from the first, 0 for none: then every third test is
+         * {@code (b | 0xFF) == 0xFF}, true of any byte, so that one kernel serves both.
+         */
+        final int e;
 
-        private Pairs(byte[] xOr, byte[] xEq, byte[] yOr, byte[] yEq, int d) {
-            this.xOr = xOr;
-            this.xEq = xEq;
-            this.yOr = yOr;
-            this.yEq = yEq;
+        private Pairs(byte[][] tests, int d, int e) {
+            xOr = tests[0];
+            xEq = tests[1];
+            yOr = tests[2];
+            yEq = tests[3];
+            zOr = tests[4];
+            zEq = tests[5];
             this.d = d;
+            this.e = e;
             xOrs = wide(xOr);
             xEqs = wide(xEq);
             yOrs = wide(yOr);
@@ -176,26 +184,35 @@ final class ByteClassSearch {
             return w;
         }
 
-        /** {@return the pairs, or null unless there are 2..MAX sets a side, each one EQ or FOLD test} */
-        static Pairs of(ByteSet[] first, ByteSet[] second, int d) {
+        /**
+         * {@return the pairs (with third positions when {@code third} is not null), or null unless
+         * there are 2..MAX sets a side, each one EQ or FOLD test}
+         */
+        static Pairs of(ByteSet[] first, ByteSet[] second, int d, ByteSet[] third, int e) {
             int n = first.length;
             if (n < 2 || n > MAX) return null;
-            byte[] xo = new byte[n], xe = new byte[n], yo = new byte[n], ye = new byte[n];
+            byte[][] tests = new byte[6][n];
             for (int k = 0; k < n; k++) {
-                Op x = oneTestOp(first[k]), y = oneTestOp(second[k]);
-                if (x == null || y == null) return null;
-                xo[k] = (byte) (x.kind() == Kind.FOLD ? 0x20 : 0);
-                xe[k] = (byte) x.lo();
-                yo[k] = (byte) (y.kind() == Kind.FOLD ? 0x20 : 0);
-                ye[k] = (byte) y.lo();
+                ByteSet[] sets = {first[k], second[k], third == null ? null : third[k]};
+                for (int j = 0; j < 3; j++) {
+                    if (sets[j] == null) {
+                        tests[2 * j][k] = tests[2 * j + 1][k] = (byte) 0xFF;
+                        continue;
+                    }
+                    Op op = oneTestOp(sets[j]);
+                    if (op == null) return null;
+                    tests[2 * j][k] = (byte) (op.kind() == Kind.FOLD ? 0x20 : 0);
+                    tests[2 * j + 1][k] = (byte) op.lo();
+                }
             }
-            return new Pairs(xo, xe, yo, ye, d);
+            return new Pairs(tests, d, third == null ? 0 : e);
         }
 
-        /** Whether some literal's pair stands at {@code i}. */
+        /** Whether some literal's pair (and third) stands at {@code i}. */
         boolean at(byte[] a, int i) {
             for (int k = 0; k < xOr.length; k++) {
-                if ((byte) (a[i] | xOr[k]) == xEq[k] && (byte) (a[i + d] | yOr[k]) == yEq[k]) return true;
+                if ((byte) (a[i] | xOr[k]) == xEq[k] && (byte) (a[i + d] | yOr[k]) == yEq[k]
+                        && (byte) (a[i + e] | zOr[k]) == zEq[k]) return true;
             }
             return false;
         }
@@ -213,6 +230,8 @@ final class ByteClassSearch {
      */
     static int indexOfPairs(byte[] a, int from, int to, Pairs p) {
         if (ByteSearch.VECTOR) return VectorClassSearch.indexOfPairs(a, from, to, p);
+        // Third positions are planned only under SIMD (in SWAR a third test costs more than the
+        // stops it saves), so this tests the pairs alone.
         int n = p.xOr.length, d = p.d;
         long[] xo = p.xOrs, xe = p.xEqs, yo = p.yOrs, ye = p.yEqs;
         int i = from;
@@ -225,6 +244,17 @@ final class ByteClassSearch {
         }
         for (; i < to; i++) if (p.at(a, i)) return i;
         return -1;
+    }
+
+    /**
+     * The first i in [from, to) where {@code a[i]}, {@code a[i + d]} and {@code a[i + e]} are in
+     * the sets of {@code x}, {@code y} and {@code z}, all three one-test sets ({@link #oneTest});
+     * the caller makes sure the array holds the bytes up to {@code to + max(d, e)}. SIMD only
+     * ({@link ProbePlan} plans no triple without it).
+     */
+    static int indexOfTriple(byte[] a, int from, int to, ByteClassSearch x, ByteClassSearch y, int d, ByteClassSearch z, int e) {
+        return VectorClassSearch.indexOfTriple(a, from, to, (byte) x.orMask, (byte) x.ops[0].lo(), (byte) y.orMask, (byte) y.ops[0].lo(), d,
+                (byte) z.orMask, (byte) z.ops[0].lo(), e, x.table, y.table, z.table);
     }
 
     /** Nonzero when {@code v} has a zero byte; its lowest set bit marks the first zero byte exactly. */

@@ -51,18 +51,19 @@ final class Prefilter {
 
     /** {@link #next} by the literals' pairs of positions (see {@link ProbePlan#pairFirst}). */
     private long nextPair(long from, long limit) {
-        int d = plan.pairDistance;
+        int d = plan.pairDistance, reach = plan.pairReach;
         long best = -1;
         long pos = from;
         while (true) {
             // where the first byte of a pair may be, for a literal that starts before the best so far
-            long end = Math.min(src.to - d, (best >= 0 ? best : limit - 1) + plan.maxPairAt + 1);
+            long end = Math.min(src.to - reach, (best >= 0 ? best : limit - 1) + plan.maxPairAt + 1);
             if (pos >= end) return best;
-            if (pos < bufStart || pos + d >= bufEnd) load(pos);
-            long stop = Math.min(end, bufEnd - d);
-            int hit = plan.pairs != null
-                    ? ByteClassSearch.indexOfPairs(buf, (int) (pos - bufStart), (int) (stop - bufStart), plan.pairs)
-                    : ByteClassSearch.indexOfPair(buf, (int) (pos - bufStart), (int) (stop - bufStart), plan.pairFirst, plan.pairSecond, d);
+            if (pos < bufStart || pos + reach >= bufEnd) load(pos);
+            long stop = Math.min(end, bufEnd - reach);
+            int lo = (int) (pos - bufStart), hi = (int) (stop - bufStart);
+            int hit = plan.pairs != null ? ByteClassSearch.indexOfPairs(buf, lo, hi, plan.pairs)
+                    : plan.pairThird != null ? ByteClassSearch.indexOfTriple(buf, lo, hi, plan.pairFirst, plan.pairSecond, d, plan.pairThird, plan.thirdDistance)
+                    : ByteClassSearch.indexOfPair(buf, lo, hi, plan.pairFirst, plan.pairSecond, d);
             if (hit < 0) {
                 pos = stop;
                 continue;

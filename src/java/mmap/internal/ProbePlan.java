@@ -24,6 +24,14 @@ final class ProbePlan {
     final ByteClassSearch.Pairs pairs;  // each literal's own pair, when a few literals have one-test pairs; else null
     final int[] pairAts;          // each literal's first position of the pair
     final int pairDistance, maxPairAt;
+    // A lone literal with a third one-test position after the pair's first is searched for as
+    // a triple under SIMD: its byte, thirdDistance after the first, must stand too. Two bytes of a
+    // literal are often a common bigram ("in" of "int": 1.65 million times in the JDK's
+    // sources); three together stop the search mostly where the literal is (309,000).
+    final ByteClassSearch pairThird;   // null: no third
+    final int thirdDistance;
+    /** How far past a candidate the search reads: the pair's distance, or the third's when it is further. */
+    final int pairReach;
 
     private ProbePlan(List<ByteSet[]> lits, ByteSet bytes) {
         if (lits == null) {
@@ -53,13 +61,19 @@ final class ProbePlan {
             maxK = hi;
             probes = new ByteClassSearch(union);
         }
-        int[] own = literals != null && literals.length >= 2 && literals.length <= ByteClassSearch.Pairs.MAX ? ownPairs(literals) : null;
+        boolean few = literals != null && literals.length >= 2 && literals.length <= ByteClassSearch.Pairs.MAX;
+        // {d, e, a...}: each literal's own triple at shared distances (SIMD only, as below), else its own pair
+        int[] triples = few && ByteSearch.VECTOR ? ownTriples(literals) : null;
+        int[] own = triples != null ? pairsOf(triples) : few ? ownPairs(literals) : null;
         int[] pair = own != null ? own : literals == null ? null : literals.length == 1 ? rarestPair(literals[0]) : sharedPair(literals);
         if (pair == null) {
             pairFirst = pairSecond = null;
             pairs = null;
             pairAts = null;
             pairDistance = maxPairAt = 0;
+            pairThird = null;
+            thirdDistance = 0;
+            pairReach = 0;
         } else {
             pairDistance = pair[0];
             pairAts = java.util.Arrays.copyOfRange(pair, 1, pair.length);
@@ -76,14 +90,35 @@ final class ProbePlan {
             if (own == null) {
                 pairs = null;
             } else {
-                ByteSet[] xs = new ByteSet[literals.length], ys = new ByteSet[literals.length];
+                int e = triples == null ? 0 : triples[1];
+                ByteSet[] xs = new ByteSet[literals.length], ys = new ByteSet[literals.length], zs = new ByteSet[literals.length];
                 for (int i = 0; i < literals.length; i++) {
                     xs[i] = literals[i][pairAts[i]];
                     ys[i] = literals[i][pairAts[i] + pairDistance];
+                    zs[i] = triples == null ? null : literals[i][pairAts[i] + e];
                 }
-                pairs = ByteClassSearch.Pairs.of(xs, ys, pairDistance);
+                pairs = ByteClassSearch.Pairs.of(xs, ys, pairDistance, triples == null ? null : zs, e);
             }
+            // SIMD only: in SWAR the third test costs more than the stops it saves (measured
+            // slower for (?i)timeout, the same for \bint\b, on the JDK sources).
+            int third = literals.length == 1 && ByteSearch.VECTOR ? thirdPosition(literals[0], pairAts[0], pairAts[0] + pairDistance) : -1;
+            pairThird = third < 0 ? null : new ByteClassSearch(literals[0][third]);
+            thirdDistance = third >= 0 ? third - pairAts[0] : pairs != null ? pairs.e : 0;
+            pairReach = Math.max(pairDistance, thirdDistance);
         }
+    }
+
+    /**
+     * The rarest position after {@code a} (not {@code b}, within PAIR_SPAN of {@code a}) whose
+     * set is one EQ or FOLD test, when {@code a} and {@code b} are such tests too; else -1.
+     */
+    private static int thirdPosition(ByteSet[] lit, int a, int b) {
+        if (!oneTest(lit[a]) || !oneTest(lit[b])) return -1;
+        int best = -1;
+        for (int c = a + 1; c < Math.min(lit.length, a + PAIR_SPAN + 1); c++) {
+            if (c != b && oneTest(lit[c]) && (best < 0 || cost(lit[c]) < cost(lit[best]))) best = c;
+        }
+        return best;
     }
 
     /** Candidates are the starts of occurrences of any of {@code literals}. */
@@ -161,28 +196,69 @@ final class ProbePlan {
      * of the literals' pair shares is least; or null when some literal has no such pair.
      */
     private static int[] ownPairs(ByteSet[][] lits) {
+        List<int[]> choices = new ArrayList<>();
+        for (int d = 1; d < ownSpan(lits); d++) choices.add(new int[]{0, d});
+        return ownPlan(lits, choices);
+    }
+
+    /**
+     * As {@link #ownPairs}, with a third position per literal: {d, e, then each literal's first
+     * position a}, with a, a + d and a + e (d < e) each one EQ or FOLD test.
+     */
+    private static int[] ownTriples(ByteSet[][] lits) {
+        List<int[]> choices = new ArrayList<>();
+        for (int d = 1; d < ownSpan(lits); d++) {
+            for (int e = d + 1; e < ownSpan(lits); e++) choices.add(new int[]{0, d, e});
+        }
+        return ownPlan(lits, choices);
+    }
+
+    /** One past the largest distance own positions may have: within the shortest literal and MAX_PAIR_DISTANCE. */
+    private static int ownSpan(ByteSet[][] lits) {
         int shortest = Integer.MAX_VALUE;
         for (ByteSet[] l : lits) shortest = Math.min(shortest, l.length);
+        return Math.min(shortest, MAX_PAIR_DISTANCE + 1);
+    }
+
+    /**
+     * Of the offset choices (each {0, d...}, ascending), the one where every literal has a first
+     * position a with a + each offset one EQ or FOLD test, at the least sum over the literals
+     * of the product of those positions' shares: {d..., then each literal's a}; or null.
+     */
+    private static int[] ownPlan(ByteSet[][] lits, List<int[]> choices) {
         int[] best = null;
         double bestCost = Double.MAX_VALUE;
-        for (int d = 1; d < Math.min(shortest, MAX_PAIR_DISTANCE + 1); d++) {
-            int[] plan = new int[lits.length + 1];
-            plan[0] = d;
+        for (int[] offsets : choices) {
+            int k = offsets.length - 1, reach = offsets[k];
+            int[] plan = new int[k + lits.length];
+            System.arraycopy(offsets, 1, plan, 0, k);
             double cost = 0;
             for (int i = 0; i < lits.length && cost < Double.MAX_VALUE; i++) {
                 int at = -1;
                 double c = Double.MAX_VALUE;
-                for (int a = 0; a + d < lits[i].length; a++) {
-                    if (!oneTest(lits[i][a]) || !oneTest(lits[i][a + d])) continue;
-                    double ca = share(lits[i][a]) * share(lits[i][a + d]);
-                    if (ca < c) { c = ca; at = a; }
+                for (int a = 0; a + reach < lits[i].length; a++) {
+                    double ca = 1;
+                    boolean tests = true;
+                    for (int off : offsets) {
+                        tests &= oneTest(lits[i][a + off]);
+                        ca *= share(lits[i][a + off]);
+                    }
+                    if (tests && ca < c) { c = ca; at = a; }
                 }
-                plan[i + 1] = at;
+                plan[k + i] = at;
                 cost = at < 0 ? Double.MAX_VALUE : cost + c;
             }
             if (cost < bestCost) { bestCost = cost; best = plan; }
         }
         return best;
+    }
+
+    /** {d, a...} of {d, e, a...}. */
+    private static int[] pairsOf(int[] triples) {
+        int[] p = new int[triples.length - 1];
+        p[0] = triples[0];
+        System.arraycopy(triples, 2, p, 1, triples.length - 2);
+        return p;
     }
 
     private static int[] rarestPositions(ByteSet[] lit) {

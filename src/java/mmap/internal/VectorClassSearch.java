@@ -117,11 +117,32 @@ final class VectorClassSearch {
         return -1;
     }
 
+    /** {@link ByteClassSearch#indexOfTriple}: three one-test sets, {@code (b | or) == eq} for each, with no branch but the one per vector. */
+    static int indexOfTriple(byte[] a, int from, int to, byte xOr, byte xEq, byte yOr, byte yEq, int d, byte zOr, byte zEq, int e,
+                             boolean[] xt, boolean[] yt, boolean[] zt) {
+        int lanes = SPECIES.length();
+        int i = from;
+        for (; i + lanes <= to; i += lanes) {
+            VectorMask<Byte> m = ByteVector.fromArray(SPECIES, a, i).or(xOr).eq(xEq)
+                    .and(ByteVector.fromArray(SPECIES, a, i + d).or(yOr).eq(yEq))
+                    .and(ByteVector.fromArray(SPECIES, a, i + e).or(zOr).eq(zEq));
+            if (m.anyTrue()) return i + m.firstTrue();
+        }
+        for (; i < to; i++) if (xt[a[i] & 0xFF] && yt[a[i + d] & 0xFF] && zt[a[i + e] & 0xFF]) return i;
+        return -1;
+    }
+
     /**
      * {@link ByteClassSearch#indexOfPairs}: one straight-line kernel for two to four literals
-     * (unused slots repeat the first), the two loads shared by every literal.
+     * (unused slots repeat the first), the loads shared by every literal; pairs and triples
+     * each have their own, as a third test that is always true still costs a load and four
+     * compares a vector.
      */
     static int indexOfPairs(byte[] a, int from, int to, ByteClassSearch.Pairs p) {
+        return p.e == 0 ? pairs(a, from, to, p) : triples(a, from, to, p);
+    }
+
+    private static int pairs(byte[] a, int from, int to, ByteClassSearch.Pairs p) {
         int n = p.xOr.length, d = p.d;
         int k1 = 1, k2 = Math.min(2, n - 1), k3 = Math.min(3, n - 1);
         byte[] xo = p.xOr, xe = p.xEq, yo = p.yOr, ye = p.yEq;
@@ -137,6 +158,29 @@ final class VectorClassSearch {
                     .or(v.or(xo1).eq(xe1).and(w.or(yo1).eq(ye1)))
                     .or(v.or(xo2).eq(xe2).and(w.or(yo2).eq(ye2)))
                     .or(v.or(xo3).eq(xe3).and(w.or(yo3).eq(ye3)));
+            if (m.anyTrue()) return i + m.firstTrue();
+        }
+        for (; i < to; i++) if (p.at(a, i)) return i;
+        return -1;
+    }
+
+    private static int triples(byte[] a, int from, int to, ByteClassSearch.Pairs p) {
+        int n = p.xOr.length, d = p.d, e = p.e;
+        int k1 = 1, k2 = Math.min(2, n - 1), k3 = Math.min(3, n - 1);
+        byte[] xo = p.xOr, xe = p.xEq, yo = p.yOr, ye = p.yEq, zo = p.zOr, ze = p.zEq;
+        byte xo0 = xo[0], xe0 = xe[0], yo0 = yo[0], ye0 = ye[0], zo0 = zo[0], ze0 = ze[0];
+        byte xo1 = xo[k1], xe1 = xe[k1], yo1 = yo[k1], ye1 = ye[k1], zo1 = zo[k1], ze1 = ze[k1];
+        byte xo2 = xo[k2], xe2 = xe[k2], yo2 = yo[k2], ye2 = ye[k2], zo2 = zo[k2], ze2 = ze[k2];
+        byte xo3 = xo[k3], xe3 = xe[k3], yo3 = yo[k3], ye3 = ye[k3], zo3 = zo[k3], ze3 = ze[k3];
+        int lanes = SPECIES.length();
+        int i = from;
+        for (; i + lanes <= to; i += lanes) {
+            ByteVector v = ByteVector.fromArray(SPECIES, a, i), w = ByteVector.fromArray(SPECIES, a, i + d),
+                    u = ByteVector.fromArray(SPECIES, a, i + e);
+            VectorMask<Byte> m = v.or(xo0).eq(xe0).and(w.or(yo0).eq(ye0)).and(u.or(zo0).eq(ze0))
+                    .or(v.or(xo1).eq(xe1).and(w.or(yo1).eq(ye1)).and(u.or(zo1).eq(ze1)))
+                    .or(v.or(xo2).eq(xe2).and(w.or(yo2).eq(ye2)).and(u.or(zo2).eq(ze2)))
+                    .or(v.or(xo3).eq(xe3).and(w.or(yo3).eq(ye3)).and(u.or(zo3).eq(ze3)));
             if (m.anyTrue()) return i + m.firstTrue();
         }
         for (; i < to; i++) if (p.at(a, i)) return i;
