@@ -31,6 +31,12 @@ final class ByteClassSearch {
     /** When the set is one EQ or FOLD test: {@code (w | orMask) ^ pattern} has a zero byte where w has a member. */
     final long orMask, pattern;
     final boolean oneTest;
+    /**
+     * Whether the set is rare in typical text (its commonest byte ranked below 160 of 256, rarer than any lower-case letter and most capitals):
+     * a SWAR pair search then tests the second byte only where the first stands, a branch that
+     * is then well predicted.
+     */
+    final boolean rare;
     private final boolean[] table = new boolean[256];
     private final Object vector;    // a VectorClassSearch when SIMD is in use
 
@@ -41,6 +47,7 @@ final class ByteClassSearch {
         this.oneTest = ops != null && ops.length == 1 && (ops[0].kind() == Kind.EQ || ops[0].kind() == Kind.FOLD);
         this.orMask = oneTest && ops[0].kind() == Kind.FOLD ? CASE : 0;
         this.pattern = oneTest ? ops[0].lo() * ONES : 0;
+        this.rare = set.worstRank() < 160;
         this.vector = ops != null && ops.length > 0 && ByteSearch.VECTOR ? VectorClassSearch.of(ops) : null;
     }
 
@@ -126,8 +133,10 @@ final class ByteClassSearch {
             for (; i + 16 <= to; i += 16) {
                 // The cheap zero-byte test may flag a byte above a true zero byte; such a position
                 // is only a candidate, which the caller's check of the whole literal rejects.
-                long f0 = anyZero(((long) LONGS.get(a, i) | mx) ^ px) & anyZero(((long) LONGS.get(a, i + d) | my) ^ py);
-                long f1 = anyZero(((long) LONGS.get(a, i + 8) | mx) ^ px) & anyZero(((long) LONGS.get(a, i + 8 + d) | my) ^ py);
+                long g0 = anyZero(((long) LONGS.get(a, i) | mx) ^ px), g1 = anyZero(((long) LONGS.get(a, i + 8) | mx) ^ px);
+                if (x.rare && (g0 | g1) == 0) continue;
+                long f0 = g0 & anyZero(((long) LONGS.get(a, i + d) | my) ^ py);
+                long f1 = g1 & anyZero(((long) LONGS.get(a, i + 8 + d) | my) ^ py);
                 if ((f0 | f1) != 0) return f0 != 0 ? i + (Long.numberOfTrailingZeros(f0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(f1) >>> 3);
             }
         } else if (x.ops != null && y.ops != null) {
