@@ -9,9 +9,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -414,15 +411,12 @@ public final class Grep {
     /** What GNU grep says of a failed file: strerror's text. */
     private static String describe(Exception e) {
         if (e instanceof SyscallException se) return Errno.describe(se.errno());
-        // FileInputStream says "PATH (REASON)", the reason being strerror's text.
+        // FileInputStream (how FileBytes opens files) says "PATH (REASON)", REASON being strerror's text.
         if (e instanceof java.io.FileNotFoundException && e.getMessage() != null && e.getMessage().endsWith(")")) {
             String m = e.getMessage();
             int open = m.lastIndexOf(" (");
             if (open >= 0) return m.substring(open + 2, m.length() - 1);
         }
-        if (e instanceof NoSuchFileException) return "No such file or directory";
-        if (e instanceof AccessDeniedException) return "Permission denied";
-        if (e instanceof FileSystemException fe && fe.getReason() != null) return fe.getReason();
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 

@@ -32,9 +32,9 @@ final class ByteClassSearch {
     final long orMask, pattern;
     final boolean oneTest;
     /**
-     * Whether the set is rare in typical text (its commonest byte ranked below 160 of 256, rarer than any lower-case letter and most capitals):
-     * a SWAR pair search then tests the second byte only where the first stands, a branch that
-     * is then well predicted.
+     * Whether the set is rare in typical text (its commonest byte ranked below 160 of 256:
+     * rarer than any lower-case letter and most capitals). A SWAR pair search then tests the
+     * second byte only where the first stands, a branch that is then well predicted.
      */
     final boolean rare;
     private final boolean[] table = new boolean[256];
@@ -157,7 +157,7 @@ final class ByteClassSearch {
     /**
      * Each of two to four literals' own pair of one-test positions, the same distance
      * {@code d} apart: literal k is a candidate at i when {@code (a[i] | xOr[k]) == xEq[k]} and
-     * {@code (a[i + d] | yOr[k]) == yEq[k]}. Testing each literal's two bytes together, rather
+     * {@code (a[i + d] | yOr[k]) == yEq[k]} (and, for triples, the same of z at {@code i + e}). Testing each literal's two bytes together, rather
      * than the union of every literal's first bytes with the union of their second bytes,
      * stops only where one literal's pair stands.
      */
@@ -168,7 +168,8 @@ final class ByteClassSearch {
         final int d;
         /**
          * The third positions' distance from the first, 0 for none: then every third test is
-         * {@code (b | 0xFF) == 0xFF}, true of any byte, so that one kernel serves both.
+         * {@code (b | 0xFF) == 0xFF}, true of any byte, so that {@link #at} serves pairs and
+         * triples alike (the SIMD kernels are separate, as a test that is always true still costs).
          */
         final int e;
 

@@ -29,8 +29,8 @@ final class ProbePlan {
     // literal are often a common bigram ("in" of "int": 1.65 million times in the JDK's
     // sources); three together stop the search mostly where the literal is (309,000).
     final ByteClassSearch pairThird;   // null: no third
-    final int thirdDistance;
-    /** How far past a candidate the search reads: the pair's distance, or the third's when it is further. */
+    final int thirdDistance;           // of pairThird from the pair's first; 0 without one
+    /** How far past a candidate the search reads: the pair's distance, or a third's (lone or own triples) when further. */
     final int pairReach;
 
     private ProbePlan(List<ByteSet[]> lits, ByteSet bytes) {
@@ -103,8 +103,8 @@ final class ProbePlan {
             // slower for (?i)timeout, the same for \bint\b, on the JDK sources).
             int third = literals.length == 1 && ByteSearch.VECTOR ? thirdPosition(literals[0], pairAts[0], pairAts[0] + pairDistance) : -1;
             pairThird = third < 0 ? null : new ByteClassSearch(literals[0][third]);
-            thirdDistance = third >= 0 ? third - pairAts[0] : pairs != null ? pairs.e : 0;
-            pairReach = Math.max(pairDistance, thirdDistance);
+            thirdDistance = third < 0 ? 0 : third - pairAts[0];
+            pairReach = Math.max(pairDistance, Math.max(thirdDistance, pairs == null ? 0 : pairs.e));
         }
     }
 
