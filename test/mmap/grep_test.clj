@@ -75,7 +75,7 @@
 
 (defn- make-tree
   "A tree with nested folders, a binary file, an empty file, a CRLF file, a file with
-  malformed UTF-8, and symbolic links to a file and to a folder. Returns its path."
+  malformed UTF-8, and symbolic links to a file, to a folder and to nothing. Returns its path."
   []
   (let [root (io/file (ts/temp-dir) "tree")
         put (fn [rel content]
@@ -93,6 +93,8 @@
     (io/make-parents (io/file root "links/x"))
     (sh/sh "ln" "-s" "../a.txt" (str (io/file root "links/file-link.txt")))
     (sh/sh "ln" "-s" "../sub" (str (io/file root "links/dir-link")))
+    ;; -R reports a link that leads nowhere as an error (exit 2); -r skips it
+    (sh/sh "ln" "-s" "../no-such-file" (str (io/file root "links/dangling")))
     (str root)))
 
 (defn- tree-files [root]

@@ -282,8 +282,11 @@ public final class Grep {
          */
         void targets(BiConsumer<Target, Boolean> each, Runnable walked) {
             boolean follow = o.has('R');
+            // A followed link that leads nowhere is handed on as a file: opening it then fails
+            // with the message GNU grep -R prints for it ("No such file or directory").
             if (o.files.isEmpty() && o.recursive()) {
-                FileWalk.walk(".", follow, o.globs, p -> each.accept(new Target(p.substring(2), p, true), true));
+                FileWalk.walk(".", follow, o.globs, p -> each.accept(new Target(p.substring(2), p, true), true),
+                        p -> each.accept(new Target(p.substring(2), p, false), true));
                 walked.run();
             } else if (o.files.isEmpty()) {
                 each.accept(new Target("(standard input)", null, false), false);
@@ -292,7 +295,8 @@ public final class Grep {
                 if (f.equals("-")) {
                     each.accept(new Target("(standard input)", null, false), false);
                 } else if (o.recursive() && new File(f).isDirectory()) {
-                    FileWalk.walk(f, follow, o.globs, p -> each.accept(new Target(p, p, true), true));
+                    FileWalk.walk(f, follow, o.globs, p -> each.accept(new Target(p, p, true), true),
+                            p -> each.accept(new Target(p, p, false), true));
                     walked.run();
                 } else if (FileWalk.included(o.globs, f, true)) {
                     each.accept(new Target(f, f, false), false);

@@ -126,13 +126,28 @@ public final class FileWalk {
      * @param found receives each file found
      */
     public static void walk(String dir, boolean follow, List<Glob> globs, Consumer<String> found) {
+        walk(dir, follow, globs, found, p -> { });
+    }
+
+    /**
+     * As {@link #walk(String, boolean, List, Consumer)}, giving {@code broken} each symbolic
+     * link that is followed and leads nowhere (its target missing, or a loop of links), where
+     * its name falls among the files: GNU grep {@code -R} reports those as errors.
+     * @param dir the directory to walk
+     * @param follow whether to follow symbolic links
+     * @param globs include and exclude globs, the last that matches decides
+     * @param found receives each file found
+     * @param broken receives each followed link whose target cannot be reached
+     */
+    public static void walk(String dir, boolean follow, List<Glob> globs, Consumer<String> found, Consumer<String> broken) {
         Set<Object> ancestors = new HashSet<>();
         Object key = fileKey(Path.of(dir), FOLLOW);
         if (key != null) ancestors.add(key);
-        walk(dir, follow, globs, ancestors, found);
+        walk(dir, follow, globs, ancestors, found, broken);
     }
 
-    private static void walk(String dir, boolean follow, List<Glob> globs, Set<Object> ancestors, Consumer<String> found) {
+    private static void walk(String dir, boolean follow, List<Glob> globs, Set<Object> ancestors, Consumer<String> found,
+                             Consumer<String> broken) {
         String[] names = new File(dir).list();
         if (names == null) return;
         Arrays.sort(names);
@@ -143,13 +158,14 @@ public final class FileWalk {
             try {
                 attrs = Files.readAttributes(path, BasicFileAttributes.class, follow ? FOLLOW : NO_FOLLOW);
             } catch (IOException | RuntimeException e) {
+                if (follow && Files.isSymbolicLink(path) && included(globs, name, false)) broken.accept(p);
                 continue;
             }
             if (!follow && attrs.isSymbolicLink()) continue;
             if (attrs.isDirectory()) {
                 Object key = attrs.fileKey();
                 if (key != null && !ancestors.add(key)) continue;
-                walk(p, follow, globs, ancestors, found);
+                walk(p, follow, globs, ancestors, found, broken);
                 if (key != null) ancestors.remove(key);
             } else if (attrs.isRegularFile() && included(globs, name, false)) {
                 found.accept(p);
