@@ -166,3 +166,43 @@
         (is (= (re-seq (re-pattern re) text)
                ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads}))
             [re threads])))))
+
+(def ^:private ^Class automaton-class (Class/forName "mmap.internal.LineAutomaton"))
+
+(defn line-automaton
+  "The package-private LineAutomaton for `p`, or nil when there is none."
+  [^Pattern p]
+  (let [of (doto (.getDeclaredMethod automaton-class "of" ^"[Ljava.lang.Class;" (into-array Class [Pattern]))
+             (.setAccessible true))]
+    (.invoke ^java.lang.reflect.Method of nil (object-array [p]))))
+
+(defn line-verdict
+  "The automaton's verdict on one line: :no, :yes or :unknown."
+  [a ^String line]
+  (let [m (doto (.getDeclaredMethod automaton-class "verdict" ^"[Ljava.lang.Class;" (into-array Class [(Class/forName "[B") Integer/TYPE Integer/TYPE]))
+            (.setAccessible true))
+        bs (.getBytes line "UTF-8")]
+    ([:no :yes :unknown] (.invoke ^java.lang.reflect.Method m a (object-array [bs (int 0) (int (alength bs))])))))
+
+(deftest line-automata
+  (let [unix #(Pattern/compile % Pattern/UNIX_LINES)
+        exact? #(field % "exact")]
+    (testing "exact: nothing in the pattern needs assuming"
+      (doseq [re ["[a-z]+[0-9]{3,}" "\\d+" "(\\d{1,3}\\.){3}\\d{1,3}" "^\\s*$" "(?i)timeout" "ab|cd" "x{2,5}?y" "\\A[A-Z]\\w*\\z"]]
+        (is (true? (some-> (line-automaton (unix re)) exact?)) re)))
+    (testing "approximate: word boundaries, lookaround, back references, possessive and atomic parts, ^ or $ whose meaning is not the line's ends"
+      (doseq [p [(unix "\\bint\\b") (unix "(?<!\\w)ab(?!\\w)") (unix "(a)x\\1") (unix "a*+b") (unix "(?>ab|a)c")
+                 (unix "(?m)^a") (Pattern/compile "b$") (Pattern/compile "(?m)^b")]]
+        (is (false? (some-> (line-automaton p) exact?)) (str p))))
+    (testing "none: every line matches, or the automaton would be too large"
+      (doseq [p [(unix "a*") (unix "(?:)") (unix "x|") (unix "[ab]{5000}") (unix "[ab]*a[ab]{12}")]]
+        (is (nil? (line-automaton p)) (str p)))))
+  (testing "verdicts"
+    (let [a (line-automaton (Pattern/compile "[a-z]+[0-9]{3,}" Pattern/UNIX_LINES))]
+      (is (= [:yes :no :no :yes :unknown]
+             (map #(line-verdict a %) ["x = ab123;" "x = 123;" "ab12 c" "tcp8080" "é ab123"]))))
+    (let [a (line-automaton (Pattern/compile "^\\s*$" Pattern/UNIX_LINES))]
+      (is (= [:yes :yes :no :yes] (map #(line-verdict a %) ["" "  \t" " x " "\r"])) "\\s holds \\r"))
+    (let [a (line-automaton (Pattern/compile "\\bint\\b" Pattern/UNIX_LINES))]
+      (is (= [:unknown :no :unknown] (map #(line-verdict a %) ["int x" "long x" "print"]))
+          "an approximate automaton only rules lines out"))))

@@ -8,7 +8,8 @@
             [clojure.test.check.properties :as prop]
             [mmap.core :as m]
             [mmap.regex-gen :as rg]
-            [mmap.test-support :as ts]))
+            [mmap.test-support :as ts])
+  (:import (java.util.regex Pattern)))
 
 (set! *warn-on-reflection* true)
 
@@ -89,3 +90,27 @@
   (is (= ::skip (reference #"(?<n>a|aa)*\k<n>c" (.getBytes ^String (apply str (repeat 60 "a")) "UTF-8") :utf-8))
       "a back-reference turns off java.util.regex's loop memo: on 60 a's this would take years; the fuzz case is skipped instead")
   (is (= ["ab"] (reference #"ab" (.getBytes "xab" "UTF-8") :utf-8))))
+
+(deftest line-automaton-verdicts-agree-with-find
+  ;; Lines as grep reads them: text split at \n, each matched on its own. An automaton that
+  ;; rules a line out, or says it matches, must agree with Matcher.find() on that line.
+  (let [automaton (requiring-resolve 'mmap.analysers-test/line-automaton)
+        verdict (requiring-resolve 'mmap.analysers-test/line-verdict)
+        decided (atom 0)
+        r (tc/quick-check
+           300
+           (prop/for-all [src rg/gen-pattern content rg/gen-text flags (gen/elements [Pattern/UNIX_LINES 0 (bit-or Pattern/UNIX_LINES Pattern/MULTILINE)])]
+             (let [re (try (Pattern/compile src (int flags)) (catch java.util.regex.PatternSyntaxException _ nil))
+                   a (when re (automaton re))]
+               (or (nil? a)
+                   (every? (fn [^String line]
+                             (let [expected (try (.find (.matcher ^Pattern re (budgeted line reference-budget)))
+                                                 (catch StackOverflowError _ ::skip)
+                                                 (catch clojure.lang.ExceptionInfo _ ::skip))
+                                   v (verdict a line)]
+                               (when (not= :unknown v) (swap! decided inc))
+                               (or (= ::skip expected) (= :unknown v) (= expected (= :yes v))
+                                   (do (println "MISMATCH" (pr-str src) flags (pr-str line) v) false))))
+                           (.split (String. ^bytes content "UTF-8") "\n" -1))))))]
+    (is (:pass? r) (shrunk r))
+    (is (< 100 @decided) "the automaton decided lines on its own, not just left them to the engine")))

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * each: its number, byte offset, text and matches. Lines end at \n and are decoded as UTF-8;
  * each is matched on its own. When lines are selected by matching and every match contains
  * one of a set of literals ({@link PatternFacts}), lines without one are skipped by a byte
- * search, unread. This is {@code mmap.core/grep}'s engine; {@link LineGrep} is the command's.
+ * search, unread; otherwise a {@link LineAutomaton} skips the lines it rules out. This is {@code mmap.core/grep}'s engine; {@link LineGrep} is the command's.
  *
  * <p>Public for {@code mmap.core} only; no compatibility promise.
  */
@@ -19,6 +19,9 @@ public final class GrepLines {
     private final Source src;
     private final Matcher matcher;
     private final Prefilter pre;
+    private final LineAutomaton automaton;
+    private final LineAutomaton.Cursor cursor = new LineAutomaton.Cursor();
+    private byte[] lineBytes = new byte[8192];
     private final boolean invert;
     private final TextWindow chars = new TextWindow(null);
     private long pos;                     // where the next line starts
@@ -37,6 +40,7 @@ public final class GrepLines {
         this.invert = invert;
         PatternFacts facts = PatternFacts.of(pattern, true);
         this.pre = !invert && facts.plan != null ? new Prefilter(src, facts.literalProbes()) : null;
+        this.automaton = LineAutomaton.of(pattern);
     }
 
     /**
@@ -52,19 +56,34 @@ public final class GrepLines {
                 if (hit < 0) { pos = size; return false; }
                 long nl = src.lastIndexOf((byte) '\n', pos, hit);
                 start = nl < 0 ? pos : nl + 1;
+            } else if (automaton != null && !invert) {
+                start = automaton.nextCandidateLine(src, pos, size, lineBytes, cursor);
+                if (start < 0) { pos = size; return false; }
             }
             long end = src.indexOf((byte) '\n', start, size);
             if (end < 0) end = size;
             pos = end + 1;
             chars.load(src, start, end);
-            matcher.reset(chars);
-            if (matcher.find() != invert) {
+            if (matches(start, end) != invert) {
                 lineStart = start;
                 lineEnd = end;
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether line [start, end) holds a match, its chars loaded: the automaton's verdict where it has one. */
+    private boolean matches(long start, long end) {
+        if (automaton != null && end - start <= Integer.MAX_VALUE - 64) {
+            int n = (int) (end - start);
+            if (n > lineBytes.length) lineBytes = new byte[Math.max(n, 2 * lineBytes.length)];
+            src.copy(start, lineBytes, 0, n);
+            int verdict = automaton.verdict(lineBytes, 0, n);
+            if (verdict != LineAutomaton.UNKNOWN) return verdict == LineAutomaton.MATCH;
+        }
+        matcher.reset(chars);
+        return matcher.find();
     }
 
     /** {@return the byte offset where the current line starts} */

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * at the end ("binary file matches"), unless it only counts or lists.
  *
  * <p>When lines are selected by matching (not {@code -v}) and every match contains one of a
- * set of literals, lines without one are skipped by a byte search, unread.
+ * set of literals, lines without one are skipped by a byte search, unread. Otherwise a
+ * {@link LineAutomaton} skips the lines it rules out. Either way, the automaton's verdict on a
+ * line stands in for the engine's wherever it has one.
  *
  * <p>Public for {@code mmap.grep} only; no compatibility promise.
  */
@@ -87,6 +89,7 @@ public final class LineGrep {
         final Pattern pattern;
         final Options o;
         final List<ByteSet[]> literals;   // the prefilter's literals, or null
+        final LineAutomaton automaton;    // rules lines out when there are no literals, or null
 
         /**
          * Analyses {@code pattern} once for every file of a run.
@@ -98,12 +101,15 @@ public final class LineGrep {
             this.o = o;
             PatternFacts facts = PatternFacts.of(pattern, true);
             this.literals = !o.invert && facts.plan != null ? facts.plan.literals() : null;
+            this.automaton = LineAutomaton.of(pattern);
         }
     }
 
     private final Options o;
     private final Matcher matcher;
     private final Prefilter pre;
+    private final LineAutomaton automaton;
+    private final LineAutomaton.Cursor cursor = new LineAutomaton.Cursor();
     private final TextWindow chars = new TextWindow(null);
     private byte[] ownBuf;                // the buffer for data that is not a whole heap array
 
@@ -126,6 +132,7 @@ public final class LineGrep {
         this.o = plan.o;
         this.matcher = plan.pattern.matcher("");
         this.pre = plan.literals != null ? new Prefilter(null, ProbePlan.ofLiterals(plan.literals)) : null;
+        this.automaton = plan.automaton;
     }
 
     /**
@@ -205,6 +212,9 @@ public final class LineGrep {
                 if (c < 0) break;
                 long nl = src.lastIndexOf((byte) '\n', pos, c);
                 pos = nl < 0 ? pos : nl + 1;
+            } else if (automaton != null && !o.invert && pendingAfter == 0 && !stopAfterContext) {
+                pos = nextCandidateLine(pos);
+                if (pos < 0) break;
             }
             if (binaryFrom < 0) binaryFrom = binaryFrom(whole);
             long end = lineEnd(pos, binary);
@@ -306,7 +316,25 @@ public final class LineGrep {
         load(start);
     }
 
+    /** The start of the first line from {@code pos} on that the automaton does not rule out, or -1. */
+    private long nextCandidateLine(long pos) {
+        cursor.reset(pos);
+        ensure(pos);
+        while (true) {
+            long c = automaton.scan(buf, (int) (pos - bufStart), (int) (bufEnd - bufStart), bufStart, cursor);
+            if (c >= 0) return c;
+            if (bufEnd >= size) return automaton.lastLine(size, cursor);
+            pos = bufEnd;
+            load(pos);
+        }
+    }
+
     private boolean matches(long start, long end) {
+        if (automaton != null) {
+            ensureLine(start, end);
+            int verdict = automaton.verdict(buf, (int) (start - bufStart), (int) (end - bufStart));
+            if (verdict != LineAutomaton.UNKNOWN) return verdict == LineAutomaton.MATCH;
+        }
         decode(start, end);
         matcher.reset(chars);
         return matcher.find();
