@@ -19,10 +19,25 @@ import java.util.regex.Pattern;
  * <li>LINE (every match contains a literal and stays on one line): the matches from R on lie
  *     on the lines of later candidates; the matcher searches c's line with {@code find()},
  *     from R or the line's start, and the scan resumes after the line.
+ * <li>AUTOMATON (every match stays on one line): the candidates are the lines from R on that
+ *     a {@link LineAutomaton} does not rule out, each searched as in LINE.
  * </ul>
+ *
+ * <p>For a pattern that stays on one line, a {@link LineAutomaton} also judges the line of
+ * each candidate of the other modes, once per line: a line it rules out is skipped, with every
+ * candidate on it. The automaton reads a superset of the pattern, so no match is lost; the
+ * matcher still finds every match. Where it rules out too few of the lines it judges to pay
+ * for reading them, the finder stops asking it.
  */
 final class CandidateFinder extends MatcherFinder {
-    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE }
+    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON }
+
+    /**
+     * After judging this many lines, the automaton must have ruled out one in eight to go on:
+     * judging a line costs about one read of it, while a line ruled out saves the engine's
+     * attempts on it, which cost several.
+     */
+    private static final int JUDGED_BEFORE_REVIEW = 256;
 
     private final Mode mode;
     private final Prefilter pre;
@@ -32,15 +47,28 @@ final class CandidateFinder extends MatcherFinder {
     private final long initial;
     private final boolean lowSurrogates;
     private long lineEnd = -1;           // LINE: the line the matcher is searching, or -1
+    private LineAutomaton lines;         // judges lines, for a pattern that stays on one; or null
+    private int judgedLines, ruledOut;
+    private final LineAutomaton.Cursor cursor = new LineAutomaton.Cursor();
+    private byte[] lineBuf;
+    private long judgedStart = -1, judgedUpTo = -2;  // the last line the automaton let through, known up to here
+    private long scanEnd = -1;           // AUTOMATON: where the line holding startLimit ends
 
-    CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, long margin, long initial,
+    CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
         super(src, pattern, margin, searchFrom, startLimit, windowLimit, cancel);
         this.mode = mode;
+        this.lines = lines;
         this.initial = initial;
         this.lowSurrogates = facts.triesLowSurrogates;
         PatternFacts.Plan plan = facts.plan;
-        if (mode == Mode.FIRST_BYTE) {
+        if (mode == Mode.AUTOMATON) {
+            if (lines == null) throw new IllegalArgumentException("AUTOMATON needs an automaton");
+            pre = null;
+            prefixClass = runClass = null;
+            prefixMin = 0;
+            literalInPrefix = false;
+        } else if (mode == Mode.FIRST_BYTE) {
             pre = new Prefilter(src, facts.firstByteProbes());
             prefixClass = runClass = null;
             prefixMin = 0;
@@ -66,8 +94,27 @@ final class CandidateFinder extends MatcherFinder {
             long from = resume;
             if (from >= startLimit || from >= src.to) return finish();
             long limit = mode == Mode.PREFIX || mode == Mode.FIRST_BYTE ? startLimit : src.to;
-            long c = pre.next(from, limit);
+            long c = mode == Mode.AUTOMATON ? nextLine(from) : pre.next(from, limit);
             if (c < 0) return finish();
+            if (lines != null && mode != Mode.AUTOMATON) {
+                long nl = src.lastIndexOf((byte) '\n', from, c);
+                // On the line let through last (no \n from its start to judgedUpTo, nor from R to c)?
+                boolean judged = nl < 0 && from >= judgedStart && from <= judgedUpTo;
+                if (!judged) {
+                    long start = nl < 0 ? from : nl + 1;
+                    long verdict = lines.judgeLine(src, start, src.to, lineBuf());
+                    judgedLines++;
+                    if (verdict >= 0) {
+                        ruledOut++;
+                        resume = verdict + 1;
+                        continue;
+                    }
+                    if (judgedLines == JUDGED_BEFORE_REVIEW && ruledOut * 8 < judgedLines) lines = null;
+                    judgedStart = start;
+                    judgedUpTo = ~verdict;
+                }
+                judgedUpTo = Math.max(judgedUpTo, c);
+            }
             switch (mode) {
                 case PREFIX, FIRST_BYTE: {
                     if (src.utf8 && Utf8.continuation(src.byteAt(c) & 0xFF) && src.unitStart(c) != c
@@ -98,7 +145,7 @@ final class CandidateFinder extends MatcherFinder {
                     resume = c + 1;
                     break;
                 }
-                case LINE: {
+                case LINE, AUTOMATON: {
                     long nl = src.lastIndexOf((byte) '\n', from, c);
                     long start = nl < 0 ? from : nl + 1;
                     if (start >= startLimit) return finish();
@@ -121,5 +168,23 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    private byte[] lineBuf() {
+        if (lineBuf == null) lineBuf = new byte[16 * 1024];
+        return lineBuf;
+    }
+
+    /**
+     * The start of the first line from {@code from} on that the automaton does not rule out, or
+     * -1. Only lines that start before startLimit matter, but the last of them is read to its end.
+     */
+    private long nextLine(long from) {
+        if (scanEnd < 0) {
+            long nl = startLimit >= src.to ? -1 : src.indexOf((byte) '\n', startLimit, src.to);
+            scanEnd = nl < 0 ? src.to : nl + 1;
+        }
+        // A match from R on lies in the rest of R's line, so that rest is read as a line.
+        return from >= scanEnd ? -1 : lines.nextCandidateLine(src, from, scanEnd, lineBuf(), cursor);
     }
 }

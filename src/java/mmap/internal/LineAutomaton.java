@@ -32,6 +32,11 @@ import mmap.internal.RegexSyntax.Seq;
  * are taken to hold everywhere. When nothing was assumed ({@link #exact}), the automaton's
  * verdict on a line is the engine's: what {@code find()} on that line alone would answer.
  *
+ * <p>Lines are read in one of two ways. Matched alone (grep), a line is the whole input, and
+ * the anchors mean what is said above. Within a larger text (the regex scanner, for patterns
+ * that cannot match a \n), every anchor is taken to hold everywhere: the automaton then only
+ * rules lines out, and the engine finds the matches on the others.
+ *
  * <p>Only ASCII is modelled: a byte of 0x80 or more, or a NUL, leaves its line to the engine,
  * and so do multi-byte characters, case folding beyond ASCII and binary data. Lines end at \n.
  */
@@ -111,6 +116,28 @@ final class LineAutomaton {
         return lastLine(end, at);
     }
 
+    /**
+     * Judges the line of {@code src} that starts at {@code from} (or the rest of one), reading
+     * no further than it must, through {@code buf}.
+     * @return the line's end (its \n, or {@code end}) when the line cannot hold a match; when it
+     *         may, {@code ~q}, where q is a position on the line that was read to (no \n before it)
+     */
+    long judgeLine(Source src, long from, long end, byte[] buf) {
+        int[] t = table;
+        int s = 0;
+        int chunk = 256;                  // most lines are short, and most candidates' lines pass early
+        for (long p = from; p < end; p += chunk, chunk = Math.min(buf.length, 2 * chunk)) {
+            int n = (int) Math.min(chunk, end - p);
+            src.copy(p, buf, 0, n);
+            for (int i = 0; i < n; i++) {
+                int next = t[(s << 8) | (buf[i] & 0xFF)];
+                if (next >= 0) { s = next; continue; }
+                return next == NEXT_LINE ? p + i : ~(p + i);
+            }
+        }
+        return acceptsAtEnd[s] ? ~end : end;
+    }
+
     /** At the end of the data: the start of the last line when it has no \n and is a candidate, or -1. */
     long lastLine(long end, Cursor at) {
         return at.lineStart < end && acceptsAtEnd[at.state] ? at.lineStart : -1;
@@ -132,15 +159,23 @@ final class LineAutomaton {
     }
 
     /**
-     * The automaton for lines of {@code p}, or null when it would not pay: the pattern matches
-     * the empty string at every line start, or the automaton grows too large.
+     * The automaton for lines of {@code p}, each matched alone, or null when it would not pay:
+     * the pattern matches the empty string at every line start, or the automaton grows too large.
      */
     static LineAutomaton of(Pattern p) {
-        String key = p.flags() + "/" + p.pattern();
+        return of(p, true);
+    }
+
+    /**
+     * As {@link #of(Pattern)}; with {@code linesAlone} false, for lines of a larger text, whose
+     * anchors are then taken to hold anywhere.
+     */
+    static LineAutomaton of(Pattern p, boolean linesAlone) {
+        String key = linesAlone + "/" + p.flags() + "/" + p.pattern();
         synchronized (CACHE) {
             if (CACHE.containsKey(key)) return CACHE.get(key);
         }
-        LineAutomaton a = build(p);
+        LineAutomaton a = build(p, linesAlone);
         synchronized (CACHE) { CACHE.put(key, a); }
         return a;
     }
@@ -149,8 +184,8 @@ final class LineAutomaton {
         @Override protected boolean removeEldestEntry(Map.Entry<String, LineAutomaton> e) { return size() > 64; }
     };
 
-    private static LineAutomaton build(Pattern p) {
-        Nfa nfa = new Nfa();
+    private static LineAutomaton build(Pattern p, boolean linesAlone) {
+        Nfa nfa = new Nfa(linesAlone);
         int start = nfa.add(Nfa.SPLIT_ALL);
         int match = nfa.add(Nfa.MATCH);
         try {
@@ -182,6 +217,9 @@ final class LineAutomaton {
         List<int[]> forks = new ArrayList<>();    // for SPLIT_ALL: its targets, by out1 index
         int n;
         boolean approximated;     // whether something was assumed rather than modelled
+        final boolean linesAlone;
+
+        Nfa(boolean linesAlone) { this.linesAlone = linesAlone; }
 
         int add(int k) {
             if (n == MAX_NFA_STATES) throw new TooLarge();
@@ -270,6 +308,7 @@ final class LineAutomaton {
         }
 
         private int anchor(Anchor a, int next) {
+            if (!linesAlone) { approximated = true; return next; }
             boolean unixLines = (a.flags() & Pattern.UNIX_LINES) != 0;
             boolean multiline = (a.flags() & Pattern.MULTILINE) != 0;
             // Multiline ^ does not hold at the end of the text, so not on an empty line: read as

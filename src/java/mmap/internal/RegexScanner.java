@@ -117,24 +117,35 @@ public final class RegexScanner {
         long margin = MatchWindow.marginFor(facts.reachBack, spec.utf8());
         long initial = Math.max(16, spec.initialWindow());
         boolean fast = spec.fastPaths() && !facts.previousMatch && margin >= 0;
+        LineAutomaton lines = fast && facts.lineConfined ? LineAutomaton.of(pattern, false) : null;
+        long firstWindow = Math.min(initial, 64 << 10);
         if (fast && facts.delimited != null) {
             finder = new DelimitedFinder(src, facts.delimited, searchFrom, startLimit, windowLimit);
-        } else if (fast && facts.plan != null) {
+        } else if (fast && facts.plan != null && !(lines != null && facts.plan.score() >= WEAK_PLAN)) {
             CandidateFinder.Mode mode = switch (facts.plan.mode()) {
                 case PREFIX -> CandidateFinder.Mode.PREFIX;
                 case BOUNDED -> CandidateFinder.Mode.BOUNDED;
                 case LINE -> CandidateFinder.Mode.LINE;
             };
-            finder = new CandidateFinder(src, pattern, facts, mode, margin, Math.min(initial, 64 << 10),
-                    searchFrom, startLimit, windowLimit, cancel);
+            finder = new CandidateFinder(src, pattern, facts, mode, lines, margin, firstWindow, searchFrom, startLimit, windowLimit, cancel);
         } else if (fast && facts.firstBytes != null && sparse(facts.firstBytes)) {
-            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.FIRST_BYTE, margin, Math.min(initial, 64 << 10),
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.FIRST_BYTE, lines, margin, firstWindow,
+                    searchFrom, startLimit, windowLimit, cancel);
+        } else if (lines != null) {
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.AUTOMATON, lines, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
         } else {
             finder = new WindowFinder(src, pattern, facts.lineConfined, facts.previousMatch, facts.triesLowSurrogates, margin, initial,
                     searchFrom, startLimit, windowLimit, cancel);
         }
     }
+
+    /**
+     * A literal plan scored this high stops at nearly every byte of ordinary text (its rarest
+     * position is a common class, such as {@code [aeiou]} or {@code [a-f0-9]}): for a pattern
+     * that stays on one line, reading each line once with the line automaton is cheaper.
+     */
+    private static final long WEAK_PLAN = 260_000;
 
     /** Whether a search for the set skips most of ordinary text: none of its bytes is among the commonest. */
     private static boolean sparse(ByteSet firstBytes) {
