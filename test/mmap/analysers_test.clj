@@ -199,8 +199,13 @@
         (is (nil? (line-automaton p)) (str p)))))
   (testing "verdicts"
     (let [a (line-automaton (Pattern/compile "[a-z]+[0-9]{3,}" Pattern/UNIX_LINES))]
-      (is (= [:yes :no :no :yes :unknown]
-             (map #(line-verdict a %) ["x = ab123;" "x = 123;" "ab12 c" "tcp8080" "é ab123"]))))
+      (is (= [:yes :no :no :yes :unknown :no :no]
+             (map #(line-verdict a %) ["x = ab123;" "x = 123;" "ab12 c" "tcp8080" "é ab123" "é x = 123;" "ab€123"]))
+          "a character past ASCII is read as one, matched by no ASCII class; a line with one is ruled out, never decided"))
+    (let [a (line-automaton (Pattern/compile "x.y" Pattern/UNIX_LINES))]
+      (is (= [:unknown :unknown :no :unknown :unknown]
+             (map #(line-verdict a %) ["xéy" "x€y" "xé€y" "x\u0000y" "x😀y"]))
+          "one character of two or three bytes; a NUL or four bytes are left to the engine"))
     (let [a (line-automaton (Pattern/compile "^\\s*$" Pattern/UNIX_LINES))]
       (is (= [:yes :yes :no :yes] (map #(line-verdict a %) ["" "  \t" " x " "\r"])) "\\s holds \\r"))
     (let [a (line-automaton (Pattern/compile "\\bint\\b" Pattern/UNIX_LINES))]

@@ -53,6 +53,7 @@ final class CandidateFinder extends MatcherFinder {
     private byte[] lineBuf;
     private long judgedStart = -1, judgedUpTo = -2;  // the last line the automaton let through, known up to here
     private long scanEnd = -1;           // AUTOMATON: where the line holding startLimit ends
+    private long lastAttempt = -1;       // where the engine last went to work
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
@@ -122,7 +123,7 @@ final class CandidateFinder extends MatcherFinder {
                         resume = c + 1;           // inside a character: no position Java would try
                         break;
                     }
-                    MatcherFinder.Attempt a = attemptAt(c, initial);
+                    MatcherFinder.Attempt a = attemptAt(c, windowFor(c));
                     if (a == Attempt.MATCH) return acceptMatch();
                     if (a == Attempt.STOP) return stop(c);
                     resume = c + 1;
@@ -138,7 +139,7 @@ final class CandidateFinder extends MatcherFinder {
                         // Attempts start where chars start: at unit starts (a lone continuation byte is one) and low surrogates.
                         if (src.utf8 && Utf8.continuation(src.byteAt(p) & 0xFF) && src.unitStart(p) != p
                                 && !(lowSurrogates && src.lowSurrogateAt(p))) continue;
-                        MatcherFinder.Attempt a = attemptAt(p, initial);
+                        MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
                         if (a == Attempt.MATCH) return acceptMatch();
                         if (a == Attempt.STOP) return stop(p);
                     }
@@ -154,7 +155,7 @@ final class CandidateFinder extends MatcherFinder {
                     // Eight bytes past the line: enough for $, \Z and \b to see that the text goes on.
                     long need = Math.min(src.to, end + 8);
                     if (!w.holds(start, need - start)) {
-                        w.open(start, Math.max(initial, need - start));
+                        w.open(start, Math.max(windowFor(start), need - start));
                         if (w.text.end() < need) return stop(start);
                     }
                     m.region(w.charIndex(start), w.charIndex(end));
@@ -168,6 +169,20 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    /** The smallest window worth decoding. */
+    private static final long MIN_WINDOW = 256;
+
+    /**
+     * How much text to decode for work at {@code pos}: a window of {@code initial} bytes when
+     * candidates come densely, so that one window serves many; a small one when they come
+     * sparsely, so that each does not pay for decoding text that no later candidate reads.
+     */
+    private long windowFor(long pos) {
+        long gap = lastAttempt < 0 ? initial : pos - lastAttempt;
+        lastAttempt = pos;
+        return 4 * gap < MIN_WINDOW ? initial : Math.min(initial, MIN_WINDOW);
     }
 
     private byte[] lineBuf() {

@@ -37,8 +37,12 @@ import mmap.internal.RegexSyntax.Seq;
  * that cannot match a \n), every anchor is taken to hold everywhere: the automaton then only
  * rules lines out, and the engine finds the matches on the others.
  *
- * <p>Only ASCII is modelled: a byte of 0x80 or more, or a NUL, leaves its line to the engine,
- * and so do multi-byte characters, case folding beyond ASCII and binary data. Lines end at \n.
+ * <p>ASCII characters are modelled one by one. Every other character is read as one symbol,
+ * "some character past ASCII", which a class or literal matches when it may match any such
+ * character: in UTF-8, a well-formed sequence of two or three bytes (of lead byte C2..DF,
+ * E1..EC or EE..EF); in Latin-1, any byte from 0x80. Anything else (a NUL, four-byte or
+ * malformed UTF-8) leaves its line to the engine. A line with a character past ASCII is never
+ * decided as matching, only ruled out. Lines end at \n.
  */
 final class LineAutomaton {
     /** Table entry: a match ends here. */
@@ -149,13 +153,14 @@ final class LineAutomaton {
      */
     int verdict(byte[] buf, int from, int to) {
         int[] t = table;
-        int s = 0;
+        int s = 0, bytes = 0;
         for (int i = from; i < to; i++) {
+            bytes |= buf[i];
             int next = t[(s << 8) | (buf[i] & 0xFF)];
-            if (next < 0) return next == MATCHED && exact ? MATCH : UNKNOWN;
+            if (next < 0) return next == MATCHED && exact && bytes >= 0 ? MATCH : UNKNOWN;
             s = next;
         }
-        return !acceptsAtEnd[s] ? NO_MATCH : exact ? MATCH : UNKNOWN;
+        return !acceptsAtEnd[s] ? NO_MATCH : exact && bytes >= 0 ? MATCH : UNKNOWN;
     }
 
     /**
@@ -163,19 +168,19 @@ final class LineAutomaton {
      * the pattern matches the empty string at every line start, or the automaton grows too large.
      */
     static LineAutomaton of(Pattern p) {
-        return of(p, true);
+        return of(p, true, true);
     }
 
     /**
      * As {@link #of(Pattern)}; with {@code linesAlone} false, for lines of a larger text, whose
-     * anchors are then taken to hold anywhere.
+     * anchors are then taken to hold anywhere; over UTF-8 text, or Latin-1 when {@code utf8} is false.
      */
-    static LineAutomaton of(Pattern p, boolean linesAlone) {
-        String key = linesAlone + "/" + p.flags() + "/" + p.pattern();
+    static LineAutomaton of(Pattern p, boolean linesAlone, boolean utf8) {
+        String key = linesAlone + "/" + utf8 + "/" + p.flags() + "/" + p.pattern();
         synchronized (CACHE) {
             if (CACHE.containsKey(key)) return CACHE.get(key);
         }
-        LineAutomaton a = build(p, linesAlone);
+        LineAutomaton a = build(p, linesAlone, utf8);
         synchronized (CACHE) { CACHE.put(key, a); }
         return a;
     }
@@ -184,7 +189,7 @@ final class LineAutomaton {
         @Override protected boolean removeEldestEntry(Map.Entry<String, LineAutomaton> e) { return size() > 64; }
     };
 
-    private static LineAutomaton build(Pattern p, boolean linesAlone) {
+    private static LineAutomaton build(Pattern p, boolean linesAlone, boolean utf8) {
         Nfa nfa = new Nfa(linesAlone);
         int start = nfa.add(Nfa.SPLIT_ALL);
         int match = nfa.add(Nfa.MATCH);
@@ -199,7 +204,7 @@ final class LineAutomaton {
                 else nfa.approximated = true;
                 nfa.branch(start, nfa.compile(tree, match));
             }
-            return determinize(nfa, start);
+            return determinize(nfa, start, utf8);
         } catch (TooLarge e) {
             return null;
         }
@@ -213,7 +218,7 @@ final class LineAutomaton {
     private static final class Nfa {
         static final int READ = 0, SPLIT = 1, SPLIT_ALL = 2, LINE_START = 3, LINE_END = 4, MATCH = 5;
         int[] kind = new int[64], out1 = new int[64], out2 = new int[64];
-        long[][] reads = new long[64][];          // for READ: bytes 0..127 as two words
+        long[][] reads = new long[64][];          // for READ: ASCII 0..127, and WIDE, as three words
         List<int[]> forks = new ArrayList<>();    // for SPLIT_ALL: its targets, by out1 index
         int n;
         boolean approximated;     // whether something was assumed rather than modelled
@@ -264,7 +269,7 @@ final class LineAutomaton {
                 if (c.cp() >= 0x80 && (c.flags() & Pattern.CASE_INSENSITIVE) != 0) approximated = true;
                 return read(members(c), next);
             }
-            if (node instanceof Cls c) return read(members(CharSets.asciiMembers(c)), next);
+            if (node instanceof Cls c) return read(members(CharSets.asciiMembers(c), !c.asciiOnly()), next);
             if (node instanceof Seq s) {
                 int at = next;
                 for (int i = s.items().size() - 1; i >= 0; i--) at = compile(s.items().get(i), at);
@@ -288,7 +293,7 @@ final class LineAutomaton {
             if (node instanceof Look) return next;        // assumed to hold
             // A back reference or an escape like \R: any text, as far as a line goes.
             int loop = add(SPLIT);
-            out1[loop] = read(new long[]{-1L, -1L}, loop);
+            out1[loop] = read(new long[]{-1L, -1L, 1L}, loop);
             out2[loop] = next;
             return loop;
         }
@@ -334,12 +339,16 @@ final class LineAutomaton {
             Pattern one = Pattern.compile(Pattern.quote(new String(Character.toChars(c.cp()))), flags);
             boolean[] in = new boolean[128];
             for (int ch = 0; ch < 128; ch++) in[ch] = one.matcher(String.valueOf((char) ch)).matches();
-            return members(in);
+            int[] variants = CharSets.variants(c);
+            boolean wide = variants == null;
+            if (variants != null) for (int v : variants) wide |= v >= 0x80;
+            return members(in, wide);
         }
 
-        private static long[] members(boolean[] in) {
-            long[] set = new long[2];
+        private static long[] members(boolean[] in, boolean wide) {
+            long[] set = new long[3];
             for (int ch = 0; ch < 128; ch++) if (in[ch]) set[ch >>> 6] |= 1L << (ch & 63);
+            if (wide) set[2] = 1;
             return set;
         }
 
@@ -365,18 +374,21 @@ final class LineAutomaton {
         }
     }
 
+    /** The symbol for one character past ASCII, after the 128 ASCII ones. */
+    private static final int WIDE = 128;
+
     /**
      * Subset construction. A state is the set of NFA states live after some text of the line,
-     * with the pattern's start added back at every byte, since a match may start anywhere.
+     * with the pattern's start added back at every character, since a match may start anywhere.
      */
-    private static LineAutomaton determinize(Nfa nfa, int start) {
+    private static LineAutomaton determinize(Nfa nfa, int start, boolean utf8) {
         ArrayDeque<Integer> stack = new ArrayDeque<>();
         int match = indexOfMatch(nfa);
         // Bytes that every READ state treats alike share one column of work.
-        int[] column = new int[128];
+        int[] column = new int[WIDE + 1];
         List<Integer> representatives = new ArrayList<>();
         Map<BitSet, Integer> signatures = new HashMap<>();
-        for (int b = 0; b < 128; b++) {
+        for (int b = 0; b <= WIDE; b++) {
             if (b == 0 || b == '\n') continue;
             BitSet sig = new BitSet();
             for (int s = 0; s < nfa.n; s++) if (nfa.kind[s] == Nfa.READ && nfa.reads(s, b)) sig.set(s);
@@ -396,6 +408,7 @@ final class LineAutomaton {
         states.add(initial);                       // state 0, kept apart: only it is at a line start
         int[] table = new int[MAX_DFA_STATES << 8];
         List<Boolean> endAccepts = new ArrayList<>();
+        List<Integer> afterWide = new ArrayList<>();
         for (int d = 0; d < states.size(); d++) {
             BitSet set = states.get(d);
             BitSet atEnd = new BitSet();
@@ -419,13 +432,42 @@ final class LineAutomaton {
                 byColumn[c] = id;
             }
             int row = d << 8;
-            Arrays.fill(table, row, row + 256, UNREAD);     // NUL and bytes past ASCII
+            Arrays.fill(table, row, row + 256, UNREAD);     // NUL, and bytes past ASCII until below
             for (int b = 1; b < 128; b++) if (b != '\n') table[row | b] = byColumn[column[b]];
             table[row | '\n'] = atEnd.get(match) ? MATCHED : NEXT_LINE;
+            afterWide.add(byColumn[column[WIDE]]);
         }
-        boolean[] acceptsAtEnd = new boolean[states.size()];
-        for (int d = 0; d < acceptsAtEnd.length; d++) acceptsAtEnd[d] = endAccepts.get(d);
-        return new LineAutomaton(Arrays.copyOf(table, states.size() << 8), acceptsAtEnd, !nfa.approximated);
+        int real = states.size(), total = real;
+        // A UTF-8 character past ASCII moves at its lead byte, through states that take its one or
+        // two continuation bytes (and nothing else) before the state it leads to.
+        Map<Integer, int[]> continuations = new HashMap<>();
+        for (int d = 0; d < real; d++) {
+            int t = afterWide.get(d);
+            int row = d << 8;
+            if (!utf8) {
+                for (int b = 0x80; b < 0x100; b++) table[row | b] = t;
+                continue;
+            }
+            int[] cont = t < 0 ? new int[]{t, t} : continuations.get(t);
+            if (cont == null) {
+                if (total + 2 > MAX_DFA_STATES) throw new TooLarge();
+                cont = new int[]{total, total + 1};       // one, then two, continuation bytes to go
+                total += 2;
+                continuations.put(t, cont);
+                Arrays.fill(table, cont[0] << 8, (cont[0] + 1) << 8, UNREAD);
+                Arrays.fill(table, cont[1] << 8, (cont[1] + 1) << 8, UNREAD);
+                for (int b = 0x80; b < 0xC0; b++) {
+                    table[(cont[0] << 8) | b] = t;
+                    table[(cont[1] << 8) | b] = cont[0];
+                }
+            }
+            for (int b = 0xC2; b <= 0xDF; b++) table[row | b] = cont[0];
+            for (int b = 0xE1; b <= 0xEF; b++) if (b != 0xED) table[row | b] = cont[1];
+        }
+        boolean[] acceptsAtEnd = new boolean[total];
+        Arrays.fill(acceptsAtEnd, true);           // a line cut inside a character: left to the engine
+        for (int d = 0; d < real; d++) acceptsAtEnd[d] = endAccepts.get(d);
+        return new LineAutomaton(Arrays.copyOf(table, total << 8), acceptsAtEnd, !nfa.approximated);
     }
 
     private static int indexOfMatch(Nfa nfa) {

@@ -117,7 +117,7 @@ public final class RegexScanner {
         long margin = MatchWindow.marginFor(facts.reachBack, spec.utf8());
         long initial = Math.max(16, spec.initialWindow());
         boolean fast = spec.fastPaths() && !facts.previousMatch && margin >= 0;
-        LineAutomaton lines = fast && facts.lineConfined ? LineAutomaton.of(pattern, false) : null;
+        LineAutomaton lines = fast && facts.lineConfined ? LineAutomaton.of(pattern, false, spec.utf8()) : null;
         long firstWindow = Math.min(initial, 64 << 10);
         if (fast && facts.delimited != null) {
             finder = new DelimitedFinder(src, facts.delimited, searchFrom, startLimit, windowLimit);
