@@ -211,3 +211,28 @@
     (let [a (line-automaton (Pattern/compile "\\bint\\b" Pattern/UNIX_LINES))]
       (is (= [:unknown :no :unknown] (map #(line-verdict a %) ["int x" "long x" "print"]))
           "an approximate automaton only rules lines out"))))
+
+(deftest byte-kernels-equal-their-definitions
+  (let [r (java.util.Random. 7)
+        random-bytes (fn [n alphabet] (let [a (byte-array n)] (dotimes [i n] (aset a i (byte (nth alphabet (.nextInt r (count alphabet)))))) a))]
+    (testing "counting one byte, in lanes summed per batch of words"
+      (doseq [n [0 7 8 9 2039 2040 2048 2049 20000]]
+        (let [a (random-bytes n [10 48 97 -1])]
+          (doseq [[from to] [[0 n] [(min n 3) n] [0 (max 0 (- n 5))]]]
+            (is (= (count (filter #(= 10 (aget a %)) (range from to)))
+                   (mmap.internal.ByteSearch/count a (int from) (int to) (byte 10)))
+                [n from to])))))
+    (testing "a pair of two ranges (three digits in a row) at every alignment, against re-seq"
+      (let [text (String. ^bytes (random-bytes 50000 (map int "0123456789ab\n")) "US-ASCII")
+            f (doto (java.io.File/createTempFile "ranges" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (let [res ["[0-9][0-9][0-9]" "[a-b][0-9]{2}" "\\d{3}a" "[a-b][0-9]" "[0-9][a-b]"]
+              expected (mapv #(count (re-seq (re-pattern %) text)) res)]
+          (doseq [re res]
+            (is (= (re-seq (re-pattern re) text) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads 1})) re))
+          (testing "without jdk.incubator.vector (the SWAR search)"
+            (let [{:keys [out err exit]} ((requiring-resolve 'mmap.test-support/run-clojure)
+                                          (str "(require '[mmap.core :as m])"
+                                               "(prn (mapv #(count (m/re-seq (re-pattern %) " (pr-str (str f)) " {:threads 1})) " (pr-str res) "))"))]
+              (is (zero? exit) err)
+              (is (= expected (read-string out)) err))))))))

@@ -37,6 +37,13 @@ final class ByteClassSearch {
      * second byte only where the first stands, a branch that is then well predicted.
      */
     final boolean rare;
+    /**
+     * When the set is one RANGE test of ASCII bytes: the two addends of that test (see
+     * {@link #matches}), so that a pair search of two ranges, such as {@code \d\d}, runs with
+     * no call per word (the C1 compiler of a short-lived command does not inline the test).
+     */
+    final boolean oneRange;
+    final long rangeAbove, rangeBelow;
     private final boolean[] table = new boolean[256];
     private final Object vector;    // a VectorClassSearch when SIMD is in use
 
@@ -48,6 +55,9 @@ final class ByteClassSearch {
         this.orMask = oneTest && ops[0].kind() == Kind.FOLD ? CASE : 0;
         this.pattern = oneTest ? ops[0].lo() * ONES : 0;
         this.rare = set.worstRank() < 160;
+        this.oneRange = ops != null && ops.length == 1 && ops[0].kind() == Kind.RANGE;
+        this.rangeAbove = oneRange ? (0x7F - ops[0].hi()) * ONES : 0;
+        this.rangeBelow = oneRange ? (0x80 - ops[0].lo()) * ONES : 0;
         this.vector = ops != null && ops.length > 0 && ByteSearch.VECTOR ? VectorClassSearch.of(ops) : null;
     }
 
@@ -138,6 +148,16 @@ final class ByteClassSearch {
                 long f0 = g0 & anyZero(((long) LONGS.get(a, i + d) | my) ^ py);
                 long f1 = g1 & anyZero(((long) LONGS.get(a, i + 8 + d) | my) ^ py);
                 if ((f0 | f1) != 0) return f0 != 0 ? i + (Long.numberOfTrailingZeros(f0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(f1) >>> 3);
+            }
+        } else if (x.oneRange && y.oneRange) {
+            long ax = x.rangeAbove, bx = x.rangeBelow, ay = y.rangeAbove, by = y.rangeBelow;
+            for (; i + 8 <= to; i += 8) {
+                long w1 = (long) LONGS.get(a, i), low1 = w1 & LOWS7;
+                long f1 = ~(low1 + ax) & (low1 + bx) & ~w1 & HIGHS;
+                if (f1 == 0) continue;
+                long w2 = (long) LONGS.get(a, i + d), low2 = w2 & LOWS7;
+                long f = f1 & ~(low2 + ay) & (low2 + by) & ~w2 & HIGHS;
+                if (f != 0) return i + (Long.numberOfTrailingZeros(f) >>> 3);
             }
         } else if (x.ops != null && y.ops != null) {
             for (; i + 8 <= to; i += 8) {

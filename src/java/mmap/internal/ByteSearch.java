@@ -55,9 +55,17 @@ public final class ByteSearch {
     public static int count(byte[] a, int from, int to, byte b) {
         long pattern = (b & 0xFFL) * ONES;
         int n = 0, i = from;
-        for (; i + 8 <= to; i += 8) {
-            long v = (long) LONGS.get(a, i) ^ pattern;
-            n += Long.bitCount(~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS));   // exact: one bit per zero byte
+        while (i + 8 <= to) {
+            // Each byte lane counts its own hits, up to 255 words at a time, and the lanes are
+            // added up once per batch: no bit count per word, which C1 does not compile inline.
+            long lanes = 0;
+            int batchEnd = (int) Math.min(to - 7L, i + 255L * 8);
+            for (; i < batchEnd; i += 8) {
+                long v = (long) LONGS.get(a, i) ^ pattern;
+                lanes += (~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS)) >>> 7;   // exact: 1 in each zero byte
+            }
+            long pairs = (lanes & 0x00FF00FF00FF00FFL) + ((lanes >>> 8) & 0x00FF00FF00FF00FFL);
+            n += (int) ((pairs * 0x0001000100010001L) >>> 48);
         }
         for (; i < to; i++) if (a[i] == b) n++;
         return n;
