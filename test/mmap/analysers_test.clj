@@ -236,3 +236,22 @@
                                                "(prn (mapv #(count (m/re-seq (re-pattern %) " (pr-str (str f)) " {:threads 1})) " (pr-str res) "))"))]
               (is (zero? exit) err)
               (is (= expected (read-string out)) err))))))))
+
+(deftest large-line-automata
+  (testing "patterns of hundreds of NFA states build (or give up) quickly, and their verdicts hold"
+    (doseq [[re line expected] [["(\\w+\\s+){1,50}end" "a b c end" :yes] ["(\\w+\\s+){1,50}end" "a b c en" :no]
+                                ["\\d{1,3}(,\\d{3}){1,100}" "1,234,567" :yes] ["\\d{1,3}(,\\d{3}){1,100}" "1,23" :no]
+                                ["(ab|cd){20,30}x" (str (apply str (repeat 25 "ab")) "x") :yes]]]
+      (let [t0 (System/nanoTime)
+            a (line-automaton (Pattern/compile re Pattern/UNIX_LINES))]
+        (is (some? a) re)
+        (is (= expected (line-verdict a line)) [re line])
+        (is (< (- (System/nanoTime) t0) 5e9) re)))
+    (doseq [re ["\\w{1,1000}x" ".{100}x.{100}" "x.{0,1000}y"]]
+      (is (nil? (line-automaton (Pattern/compile re Pattern/UNIX_LINES))) re)))
+  (testing "scans with them equal re-seq"
+    (let [text (apply str (for [i (range 2000)] (str "w" i " x" (mod i 7) " 1," (format "%03d" (mod i 1000)) " end\n")))
+          f (doto (java.io.File/createTempFile "large" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["(\\w+\\s+){1,50}end" "\\d{1,3}(,\\d{3}){1,100}" "(x[0-6] ){1,3}"]]
+        (is (= (re-seq (re-pattern re) text) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads 2})) re)))))

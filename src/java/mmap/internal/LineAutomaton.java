@@ -55,8 +55,10 @@ final class LineAutomaton {
     /** Verdicts on a line. */
     static final int NO_MATCH = 0, MATCH = 1, UNKNOWN = 2;
 
-    private static final int MAX_NFA_STATES = 4096;
+    private static final int MAX_NFA_STATES = 1024;
     private static final int MAX_DFA_STATES = 1024;
+    /** NFA states visited while building, at most: keeps the build to milliseconds (\w{1,1000}x would take a second). */
+    private static final int MAX_BUILD_STEPS = 300_000;
 
     /** Transitions, 256 per state, indexed by {@code state << 8 | byte}. State 0 starts a line. */
     final int[] table;
@@ -205,7 +207,7 @@ final class LineAutomaton {
                 nfa.branch(start, nfa.compile(tree, match));
             }
             return determinize(nfa, start, utf8);
-        } catch (TooLarge e) {
+        } catch (TooLarge | StackOverflowError e) {
             return null;
         }
     }
@@ -222,6 +224,7 @@ final class LineAutomaton {
         List<int[]> forks = new ArrayList<>();    // for SPLIT_ALL: its targets, by out1 index
         int n;
         boolean approximated;     // whether something was assumed rather than modelled
+        int steps;                // work done building, against MAX_BUILD_STEPS
         final boolean linesAlone;
 
         Nfa(boolean linesAlone) { this.linesAlone = linesAlone; }
@@ -293,7 +296,9 @@ final class LineAutomaton {
             if (node instanceof Look) return next;        // assumed to hold
             // A back reference or an escape like \R: any text, as far as a line goes.
             int loop = add(SPLIT);
-            out1[loop] = read(new long[]{-1L, -1L, 1L}, loop);
+            // (Compiled before the store: compiling may grow, and so replace, the arrays.)
+            int any = read(new long[]{-1L, -1L, 1L}, loop);
+            out1[loop] = any;
             out2[loop] = next;
             return loop;
         }
@@ -302,7 +307,8 @@ final class LineAutomaton {
             int at = next;
             if (r.max() < 0) {
                 int loop = add(SPLIT);
-                out1[loop] = compile(r.body(), loop);
+                int body = compile(r.body(), loop);
+                out1[loop] = body;
                 out2[loop] = next;
                 at = loop;
             } else {
@@ -360,6 +366,7 @@ final class LineAutomaton {
         void close(int s, boolean atLineStart, boolean atLineEnd, BitSet into, ArrayDeque<Integer> stack) {
             stack.push(s);
             while (!stack.isEmpty()) {
+                if (++steps > MAX_BUILD_STEPS) throw new TooLarge();
                 int x = stack.pop();
                 if (into.get(x)) continue;
                 into.set(x);
