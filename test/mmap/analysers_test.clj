@@ -214,10 +214,10 @@
 
 (deftest byte-kernels-equal-their-definitions
   (let [r (java.util.Random. 7)
-        random-bytes (fn [n alphabet] (let [a (byte-array n)] (dotimes [i n] (aset a i (byte (nth alphabet (.nextInt r (count alphabet)))))) a))]
+        random-bytes (fn ^bytes [n alphabet] (let [a (byte-array n)] (dotimes [i n] (aset a i (byte (nth alphabet (.nextInt r (count alphabet)))))) a))]
     (testing "counting one byte, in lanes summed per batch of words"
       (doseq [n [0 7 8 9 2039 2040 2048 2049 20000]]
-        (let [a (random-bytes n [10 48 97 -1])]
+        (let [^bytes a (random-bytes n [10 48 97 -1])]
           (doseq [[from to] [[0 n] [(min n 3) n] [0 (max 0 (- n 5))]]]
             (is (= (count (filter #(= 10 (aget a %)) (range from to)))
                    (mmap.internal.ByteSearch/count a (int from) (int to) (byte 10)))
