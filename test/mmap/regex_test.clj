@@ -175,3 +175,13 @@
     (is (not (went-solo? #"x\d+ = \d+" f 4096)) "a pattern whose tasks agree keeps its threads")
     (is (not (went-solo? #"<(.*?)>" (ts/temp-file (apply str (repeat 20000 "<tag a=1> text\n"))) 4096))
         "a pattern that can cross lines keeps its threads on ordinary text")))
+
+(deftest parallel-counts-equal-the-sequence-at-chunk-ends
+  ;; After its last match, a task's scanner may have looked at a candidate past its chunk's end
+  ;; (the "*" of the comment line just after it) without trying the positions before it, which
+  ;; are the next chunk's: the count must go on from where the search after the last match
+  ;; starts, not from where the scanner gave up.
+  (let [text (apply str (repeat 3000 "    /**\n     * Returns the value.\n     *\n     * @param x the x\n     */\n    int f(int x);\n\n"))
+        f (ts/temp-file text)]
+    (doseq [re [#"(?m)^\s*\*" #"\s*\*" #"(?m)^\s+\*"] cs [4096 20000 65536]]
+      (is (= (count (re-seq re text)) (m/count-matches re f {:threads 2 :chunk-size cs})) [re cs]))))

@@ -184,12 +184,17 @@ public final class ParallelScan<T> implements AutoCloseable {
                     new RegexScanner.Limits(c.searchFrom, c.end, Math.min(to, chunkEnd + Math.max(size, spec.initialWindow()))), c.cancel);
             long bytes = 0;
             int found = 0;
+            // Where the search after the last match starts. Taken after each match: once find()
+            // fails, the scanner's resume offset may lie past the chunk's end, at a candidate it
+            // looked at there without trying the positions before it (they are the next chunk's).
+            long lastMatchResume = -1;
             long[] st = new long[64], en = new long[64], re = new long[64];
             List<T> pl = new ArrayList<>();
             int local = 0;
             while (s.find()) {
                 if (c.cancel.cancelled) throw new CancellationException();
                 found++;
+                lastMatchResume = s.resumeOffset();
                 if (payload != null || found <= KEPT_WHEN_COUNTING) {
                     if (local == st.length) { st = Arrays.copyOf(st, local * 2); en = Arrays.copyOf(en, local * 2); re = Arrays.copyOf(re, local * 2); }
                     st[local] = s.start();
@@ -211,7 +216,7 @@ public final class ParallelScan<T> implements AutoCloseable {
                     break;
                 }
             }
-            publish(c, st, en, re, pl, local, found, found > published ? s.resumeOffset() : -1);
+            publish(c, st, en, re, pl, local, found, found > published ? lastMatchResume : -1);
             synchronized (this) {
                 if (c.budgetStop < 0) c.stoppedAt = s.stoppedAt();
                 c.finished = true;
