@@ -185,3 +185,24 @@
         f (ts/temp-file text)]
     (doseq [re [#"(?m)^\s*\*" #"\s*\*" #"(?m)^\s+\*"] cs [4096 20000 65536]]
       (is (= (count (re-seq re text)) (m/count-matches re f {:threads 2 :chunk-size cs})) [re cs]))))
+
+(deftest a-line-of-hundreds-of-mib-in-little-heap
+  ;; One line (NULs, a sparse file) with matches near its start and end. Patterns that the line
+  ;; automaton or a literal search confine to lines must not decode such a line whole.
+  (let [f (ts/temp-file "")
+        size (* 300 1024 1024)]
+    (with-open [raf (RandomAccessFile. f "rw")]
+      (.setLength raf size)
+      (.seek raf 1000) (.write raf (.getBytes "deadbeef x=cafe1234"))
+      (.seek raf (- size 100)) (.write raf (.getBytes "0badf00d\n12345678 y=cafe9876")))
+    (try
+      (let [code (str "(require '[mmap.core :as m])"
+                      "(print (m/count-matches #\"[a-f0-9]{8}\" " (pr-str (str f)) ")"
+                      " (count (m/re-seq #\"[a-f0-9]{8}\" " (pr-str (str f)) " {:threads 2}))"
+                      " (m/count-matches #\"[a-f0-9]{8}\" " (pr-str (str f)) " {:threads 1})"
+                      " (vec (m/re-seq #\"cafe\\d+\" " (pr-str (str f)) " {:threads 2 :chunk-size 65536}))"
+                      " (m/count-matches #\"[a-f0-9]{8}\" " (pr-str (str f)) " {:threads 2 :chunk-size 65536}))")
+            {:keys [out err exit]} (ts/run-clojure code :jvm-opts ["-Xmx64m"])]
+        (is (zero? exit) err)
+        (is (= "5 5 5 [cafe1234 cafe9876] 5" (str/trim out)) err))
+      (finally (.delete f)))))

@@ -52,14 +52,20 @@ final class CandidateFinder extends MatcherFinder {
     private final LineAutomaton.Cursor cursor = new LineAutomaton.Cursor();
     private byte[] lineBuf;
     private long judgedStart = -1, judgedUpTo = -2;  // the last line the automaton let through, known up to here
-    private long scanEnd = -1;           // AUTOMATON: where the line holding startLimit ends
+    private long scanEnd = -1;           // AUTOMATON: where the line holding startLimit ends (or is cut)
+    private boolean scanCut;             // whether scanEnd cuts that line
     private long lastAttempt = -1;       // where the engine last went to work
+    private long knownLineFrom = -1, knownLineEnd = -1;   // no \n in [knownLineFrom, knownLineEnd)
+    /** Lines longer than this are not decoded whole. */
+    private static final long LONG_LINE = 1 << 20;
+    private Prefilter firstBytes;        // LINE and AUTOMATON, on a long line: where a match can start, or null
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
         super(src, pattern, margin, searchFrom, startLimit, windowLimit, cancel);
         this.mode = mode;
         this.lines = lines;
+        if ((mode == Mode.LINE || mode == Mode.AUTOMATON) && facts.firstBytes != null) firstBytes = new Prefilter(src, facts.firstByteProbes());
         this.initial = initial;
         this.lowSurrogates = facts.triesLowSurrogates;
         PatternFacts.Plan plan = facts.plan;
@@ -118,8 +124,7 @@ final class CandidateFinder extends MatcherFinder {
             }
             switch (mode) {
                 case PREFIX, FIRST_BYTE: {
-                    if (src.utf8 && Utf8.continuation(src.byteAt(c) & 0xFF) && src.unitStart(c) != c
-                            && !(lowSurrogates && src.lowSurrogateAt(c))) {
+                    if (src.utf8 && notAttemptStart(c)) {
                         resume = c + 1;           // inside a character: no position Java would try
                         break;
                     }
@@ -137,8 +142,7 @@ final class CandidateFinder extends MatcherFinder {
                     if (lo >= startLimit) return finish();
                     for (long p = lo; p <= hi && p < startLimit; p++) {
                         // Attempts start where chars start: at unit starts (a lone continuation byte is one) and low surrogates.
-                        if (src.utf8 && Utf8.continuation(src.byteAt(p) & 0xFF) && src.unitStart(p) != p
-                                && !(lowSurrogates && src.lowSurrogateAt(p))) continue;
+                        if (src.utf8 && notAttemptStart(p)) continue;
                         MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
                         if (a == Attempt.MATCH) return acceptMatch();
                         if (a == Attempt.STOP) return stop(p);
@@ -150,8 +154,27 @@ final class CandidateFinder extends MatcherFinder {
                     long nl = src.lastIndexOf((byte) '\n', from, c);
                     long start = nl < 0 ? from : nl + 1;
                     if (start >= startLimit) return finish();
-                    long end = src.indexOf((byte) '\n', c, src.to);
-                    if (end < 0) end = src.to;
+                    // A task's line is looked at no further than a long line past its limit.
+                    long end = lineEndFrom(c, startLimit >= src.to ? src.to : Math.min(src.to, Math.max(c, startLimit) + LONG_LINE));
+                    if (end < 0 || end - start > LONG_LINE) {
+                        // No window holds a line this long: its positions are tried one by one, in find()'s order.
+                        long stopAt = end < 0 ? startLimit : Math.min(end, startLimit);
+                        long p = start;
+                        while (p < stopAt) {
+                            if (firstBytes != null) {
+                                p = firstBytes.next(p, stopAt);
+                                if (p < 0) break;
+                            }
+                            if (!(src.utf8 && notAttemptStart(p))) {
+                                MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
+                                if (a == Attempt.MATCH) return acceptMatch();
+                                if (a == Attempt.STOP) return stop(p);
+                            }
+                            p++;
+                        }
+                        resume = end < 0 ? startLimit : end + 1;
+                        break;
+                    }
                     // Eight bytes past the line: enough for $, \Z and \b to see that the text goes on.
                     long need = Math.min(src.to, end + 8);
                     if (!w.holds(start, need - start)) {
@@ -169,6 +192,27 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    /** Whether UTF-8 position {@code p} is inside a character, where Java makes no attempt (a low surrogate aside). */
+    private boolean notAttemptStart(long p) {
+        return Utf8.continuation(src.byteAt(p) & 0xFF) && src.unitStart(p) != p && !(lowSurrogates && src.lowSurrogateAt(p));
+    }
+
+    /**
+     * The end of the line holding {@code c} (its \n, or the end of the text), or -1 when it
+     * lies at or past {@code bound}; a line's end is remembered, for the next candidates on it.
+     */
+    private long lineEndFrom(long c, long bound) {
+        if (c >= knownLineFrom && c < knownLineEnd) return knownLineEnd;
+        long end = src.indexOf((byte) '\n', c, bound);
+        if (end < 0) {
+            if (bound < src.to) return -1;
+            end = src.to;
+        }
+        knownLineFrom = c;
+        knownLineEnd = end;
+        return end;
     }
 
     /** The smallest window worth decoding. */
@@ -196,10 +240,15 @@ final class CandidateFinder extends MatcherFinder {
      */
     private long nextLine(long from) {
         if (scanEnd < 0) {
-            long nl = startLimit >= src.to ? -1 : src.indexOf((byte) '\n', startLimit, src.to);
-            scanEnd = nl < 0 ? src.to : nl + 1;
+            // Read no further than a long line past the limit: a line cut there is a candidate.
+            long cap = Math.min(src.to, startLimit >= src.to ? src.to : startLimit + LONG_LINE);
+            long nl = startLimit >= src.to ? -1 : src.indexOf((byte) '\n', startLimit, cap);
+            scanCut = nl < 0 && cap < src.to;
+            scanEnd = nl < 0 ? cap : nl + 1;
         }
+        if (from >= scanEnd) return -1;
         // A match from R on lies in the rest of R's line, so that rest is read as a line.
-        return from >= scanEnd ? -1 : lines.nextCandidateLine(src, from, scanEnd, lineBuf(), cursor);
+        long c = lines.nextCandidateLine(src, from, scanEnd, lineBuf(), cursor);
+        return c < 0 && scanCut && cursor.lineStart < startLimit ? cursor.lineStart : c;
     }
 }
