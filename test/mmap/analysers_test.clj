@@ -255,3 +255,16 @@
       (spit f text)
       (doseq [re ["(\\w+\\s+){1,50}end" "\\d{1,3}(,\\d{3}){1,100}" "(x[0-6] ){1,3}"]]
         (is (= (re-seq (re-pattern re) text) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads 2})) re)))))
+
+(deftest groups-left-behind-by-failed-attempts
+  (testing "a group nested in a repetition keeps its value from a failed attempt, so every attempt must be made"
+    (doseq [re ["(?:(b)x)*c" "(?:(a)[abc]\\1)*\\d" "((a)|b)*\\d" "(?:(?<x>a)[abc]\\k<x>)*\\d{1,3}"]]
+      (is (true? (field (facts re) "previousMatch")) re)))
+  (testing "a repeated group itself is put back"
+    (doseq [re ["(b)*c" "(\\d{1,3}\\.){3}\\d{1,3}" "(static )?int" "(a+)?x"]]
+      (is (false? (field (facts re) "previousMatch")) re)))
+  (testing "results equal re-seq, groups included"
+    (doseq [[re text] [["(?:(b)x)*c" "bxbc\nbxc"] ["(?:(?<name>a)[abc]\\k<name>)*\\d{1,3}" "aba\r\n1"]]]
+      (let [f (doto (java.io.File/createTempFile "leak" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (is (= (re-seq (re-pattern re) text) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f))) re)))))

@@ -62,7 +62,8 @@ final class PatternFacts {
     /**
      * Whether results depend on where the search began, not just on where each attempt starts:
      * with {@code \G} (the previous match's end), and with a capturing group inside a
-     * lookaround, whose value java.util.regex leaves behind from earlier failed attempts. Such
+     * lookaround, an atomic group or a repetition (other than the repeated group itself),
+     * whose value java.util.regex leaves behind from earlier failed attempts. Such
      * patterns are searched from the previous match's end, as Matcher.find() does, and never split.
      */
     final boolean previousMatch;
@@ -196,7 +197,13 @@ final class PatternFacts {
     /** Whether a capturing group stands inside a construct that does not restore groups when it fails. */
     private static boolean leakyCapture(Node n, boolean inside) {
         if (inside && n instanceof Group g && g.capturing()) return true;
-        boolean in = inside || n instanceof Look || (n instanceof Group g && g.atomic()) || (n instanceof Rep r && r.possessive());
+        if (!inside && n instanceof Rep r && !r.possessive() && r.body() instanceof Group g && g.capturing() && !g.atomic()) {
+            // A repeated capturing group is put back when the attempt fails ((b)*c over "bxc"
+            // gives group 1 null); a group nested in it is not, like any group nested in a
+            // repetition ((?:(b)x)*c over "bxbc" gives "b", left by the failed attempt at 0).
+            return leakyCapture(g.body(), true);
+        }
+        boolean in = inside || n instanceof Look || (n instanceof Group g && g.atomic()) || n instanceof Rep;
         for (Node c : children(n)) if (leakyCapture(c, in)) return true;
         return false;
     }
