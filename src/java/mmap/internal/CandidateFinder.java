@@ -58,14 +58,15 @@ final class CandidateFinder extends MatcherFinder {
     private long knownLineFrom = -1, knownLineEnd = -1;   // no \n in [knownLineFrom, knownLineEnd)
     /** Lines longer than this are not decoded whole. */
     private static final long LONG_LINE = 1 << 20;
-    private Prefilter firstBytes;        // LINE and AUTOMATON, on a long line: where a match can start, or null
+    private final PatternFacts facts;
+    private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
         super(src, pattern, margin, searchFrom, startLimit, windowLimit, cancel);
         this.mode = mode;
         this.lines = lines;
-        if ((mode == Mode.LINE || mode == Mode.AUTOMATON) && facts.firstBytes != null) firstBytes = new Prefilter(src, facts.firstByteProbes());
+        this.facts = facts;
         this.initial = initial;
         this.lowSurrogates = facts.triesLowSurrogates;
         PatternFacts.Plan plan = facts.plan;
@@ -160,6 +161,7 @@ final class CandidateFinder extends MatcherFinder {
                         // No window holds a line this long: its positions are tried one by one, in find()'s order.
                         long stopAt = end < 0 ? startLimit : Math.min(end, startLimit);
                         long p = start;
+                        if (firstBytes == null && facts.firstBytes != null) firstBytes = new Prefilter(src, facts.firstByteProbes());
                         while (p < stopAt) {
                             if (firstBytes != null) {
                                 p = firstBytes.next(p, stopAt);

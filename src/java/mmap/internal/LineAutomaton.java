@@ -340,8 +340,15 @@ final class LineAutomaton {
             return s;
         }
 
+        /** Each literal character's set, by its case flags and code point: a literal repeats its letters. */
+        private static final Map<Long, long[]> CHAR_MEMBERS = new java.util.concurrent.ConcurrentHashMap<>();
+
         private static long[] members(Char c) {
             int flags = c.flags() & (Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            return CHAR_MEMBERS.computeIfAbsent(((long) flags << 32) | c.cp(), k -> computeMembers(c, flags));
+        }
+
+        private static long[] computeMembers(Char c, int flags) {
             Pattern one = Pattern.compile(Pattern.quote(new String(Character.toChars(c.cp()))), flags);
             boolean[] in = new boolean[128];
             for (int ch = 0; ch < 128; ch++) in[ch] = one.matcher(String.valueOf((char) ch)).matches();

@@ -89,7 +89,7 @@ public final class LineGrep {
         final Pattern pattern;
         final Options o;
         final List<ByteSet[]> literals;   // the prefilter's literals, or null
-        final LineAutomaton automaton;    // rules lines out when there are no literals, or null
+        final LineAutomaton automaton;    // rules lines out and decides them where it can, or null
 
         /**
          * Analyses {@code pattern} once for every file of a run.
