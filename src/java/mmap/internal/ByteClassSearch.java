@@ -189,7 +189,7 @@ final class ByteClassSearch {
         /**
          * The third positions' distance from the first, 0 for none: then every third test is
          * {@code (b | 0xFF) == 0xFF}, true of any byte, so that {@link #at} serves pairs and
-         * triples alike (the SIMD kernels are separate, as a test that is always true still costs).
+         * triples alike (the SIMD kernels test a pair's second position twice instead).
          */
         final int e;
 
