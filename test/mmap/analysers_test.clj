@@ -269,3 +269,48 @@
       (let [f (doto (java.io.File/createTempFile "leak" ".txt") (.deleteOnExit))]
         (spit f text)
         (is (= (re-seq (re-pattern re) text) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f))) re)))))
+
+(defn- exact-literals
+  "The pattern's literals when it is nothing but literals, as strings, in order; or nil."
+  [re]
+  (some->> (field (facts re) "exactLiterals")
+           (mapv (fn [lit] (apply str (map byte-set->str lit))))))
+
+(deftest patterns-of-literals-only
+  (testing "literals, in the order the engine tries them; classes listing characters past ASCII are literal positions"
+    (doseq [[re expected] [["ERROR|WARN|FATAL" ["ERROR" "WARN" "FATAL"]]
+                           ["a|ab" ["a" "ab"]]
+                           ["(?:ab|a)(?:bcd|c)" ["abbcd" "abc" "abcd" "ac"]]
+                           ["(?:de){2}" ["dede"]]
+                           ["(?i)ok" ["[Oo][Kk]"]]
+                           ["[xyz]" ["[xyz]"]]
+                           ["[äöüß]" [(str (char 0xC3) "[" (apply str (map char [0x9F 0xA4 0xB6 0xBC])) "]")]]]]
+      (is (= expected (exact-literals re)) re)))
+  (testing "anything else: an anchor, a lookaround, a capture, an atomic group, a repetition that varies"
+    (doseq [re ["\\bint\\b" "^abc" "abc$" "a(?=b)" "(abc)" "(?>a|ab)c" "a+" "ab?" "a{2,3}" "[aä]" "[^a]" "." "\\w" "a|"
+                "(?:a|ab){2}+" "[a-z]"]]
+      (is (nil? (exact-literals re)) re)))
+  (testing "results equal re-seq: leftmost start, then the first literal in order; characters past ASCII, case, malformed bytes"
+    (let [text (str (apply str (repeat 300 "abcd abc ab a ac xabbcd ÄÖÜ äöüß Straße STRASSE ok OK Ok 日本語 \uD83D\uDE00 "))
+                    "é")
+          f (doto (java.io.File/createTempFile "literals" ".txt") (.deleteOnExit))
+          ;; malformed UTF-8 next to literals: a lead byte without its continuation, a stray continuation
+          bytes (byte-array (concat (.getBytes text "UTF-8") [(unchecked-byte 0xC3) 0x61 (unchecked-byte 0xA4) (unchecked-byte 0xC3)
+                                                               (unchecked-byte 0xA4) (unchecked-byte 0xE2) (unchecked-byte 0x82)
+                                                               (unchecked-byte 0xC3) (unchecked-byte 0xBC) 0x61 0x62]))]
+      (with-open [o (java.io.FileOutputStream. f)] (.write o bytes))
+      (let [decoded (slurp f)]
+        (doseq [re ["a|ab" "ab|a" "(?:a|ab)(?:c|bcd)" "(?:ab|a)(?:bcd|c)" "[äöüß]" "(?iu)[äöü]" "(?iu)straße" "(?i)ok"
+                    "日本|日" "\uD83D\uDE00|a" "é" "[\\x{e4}\\u00fc]" "abc|abcd|ab"]
+                threads [1 2]]
+          (is (= (re-seq (re-pattern re) decoded)
+                 ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
+              [re threads])
+          (is (= (count (re-seq (re-pattern re) decoded))
+                 ((requiring-resolve 'mmap.core/count-matches) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
+              [re threads]))
+        (testing "byte offsets of matches"
+          (let [ms ((requiring-resolve 'mmap.core/matches) #"äöüß" (str f))
+                {:keys [start end match]} (first ms)]
+            (is (= "äöüß" match))
+            (is (= "äöüß" (String. ^bytes (java.util.Arrays/copyOfRange ^bytes bytes (int start) (int end)) "UTF-8")))))))))

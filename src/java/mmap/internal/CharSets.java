@@ -31,6 +31,75 @@ final class CharSets {
         });
     }
 
+    /**
+     * Every code point a bracket class of listed characters matches, such as {@code [äöüß]},
+     * {@code [éèê]} or {@code [α-ω]}, with each one's case variants where the class ignores
+     * case; or null for any class this does not read (negation, intersection, nested classes,
+     * properties and escapes such as {@code \w}, a range under case folding) or of more than
+     * {@code max} members. A superset is safe where this is used; each member is also
+     * confirmed with the engine.
+     */
+    static int[] listedMembers(RegexSyntax.Cls c, int max) {
+        String src = c.source();
+        if (src.length() < 3 || src.charAt(0) != '[' || src.charAt(src.length() - 1) != ']' || src.charAt(1) == '^') return null;
+        boolean folds = (c.flags() & Pattern.CASE_INSENSITIVE) != 0;
+        // Under (?x) a # may open a comment inside a class.
+        if ((c.flags() & Pattern.COMMENTS) != 0 && src.indexOf('#') >= 0) return null;
+        java.util.TreeSet<Integer> members = new java.util.TreeSet<>();
+        int i = 1, end = src.length() - 1;
+        while (i < end) {
+            int[] lo = listedChar(src, i, end);
+            if (lo == null) return null;
+            i = lo[1];
+            int hi = lo[0];
+            if (i + 1 < end && src.charAt(i) == '-') {
+                int[] h = listedChar(src, i + 1, end);
+                if (h == null || folds || h[0] < lo[0]) return null;
+                hi = h[0];
+                i = h[1];
+            }
+            if ((long) hi - lo[0] + members.size() >= max) return null;
+            for (int cp = lo[0]; cp <= hi; cp++) {
+                int[] v = variants(new RegexSyntax.Char(cp, c.flags()));
+                if (v == null) return null;
+                for (int x : v) members.add(x);
+            }
+        }
+        if (members.isEmpty() || members.size() > max) return null;
+        Pattern p = Pattern.compile(src, c.flags() & ~(Pattern.MULTILINE | Pattern.LITERAL | Pattern.CANON_EQ));
+        for (int cp : members) if (!p.matcher(new String(Character.toChars(cp))).matches()) return null;
+        return members.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** {code point, next index} of one listed character of a class at {@code i}: a plain one, a four-digit u escape, {@code \x{..}} or an escaped punctuation mark. */
+    private static int[] listedChar(String src, int i, int end) {
+        char ch = src.charAt(i);
+        if (ch == '[' || ch == ']' || ch == '&' || Character.isWhitespace(ch)) return null;
+        if (ch != '\\') {
+            int cp = src.codePointAt(i);
+            return new int[]{cp, i + Character.charCount(cp)};
+        }
+        if (i + 1 >= end) return null;
+        char e = src.charAt(i + 1);
+        if (e == 'u' && i + 6 <= end) {
+            try {
+                return new int[]{Integer.parseInt(src.substring(i + 2, i + 6), 16), i + 6};
+            } catch (NumberFormatException x) {
+                return null;
+            }
+        }
+        if (e == 'x' && i + 2 < end && src.charAt(i + 2) == '{') {
+            int close = src.indexOf('}', i + 3);
+            if (close < 0 || close >= end) return null;
+            try {
+                return new int[]{Integer.parseInt(src.substring(i + 3, close), 16), close + 1};
+            } catch (NumberFormatException x) {
+                return null;
+            }
+        }
+        return e < 0x80 && !Character.isLetterOrDigit(e) ? new int[]{e, i + 2} : null;
+    }
+
     /** The code points one literal character matches under its flags (its case variants), in order. */
     static int[] variants(RegexSyntax.Char c) {
         int cp = c.cp();

@@ -80,6 +80,21 @@ final class PatternFacts {
      * positions must skip them too, or not.
      */
     final boolean triesLowSurrogates;
+    /**
+     * When the pattern is nothing but literal strings (characters, listed classes, alternation,
+     * fixed repetition, non-capturing groups: no anchor, lookaround, capture or atomic group),
+     * its literals as byte shapes, in the order the engine tries them; else null.
+     */
+    final List<ByteSet[]> exactLiterals;
+    private volatile ProbePlan exactProbes;
+
+    /** {@return what a prefilter searches for to find the exact literals} */
+    ProbePlan exactProbes() {
+        ProbePlan p = exactProbes;
+        if (p == null) exactProbes = p = ProbePlan.ofLiterals(exactLiterals);
+        return p;
+    }
+
     // Built on first use and shared by every scan of the pattern (a race builds one twice, harmlessly).
     private volatile ProbePlan literalProbes, firstByteProbes;
 
@@ -106,6 +121,7 @@ final class PatternFacts {
             reachBack = src.contains("(?<=") || src.contains("(?<!") ? -1 : 2;
             firstBytes = null;
             plan = null;
+            exactLiterals = null;
         } else {
             previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
             lineConfined = confined(tree);
@@ -114,6 +130,7 @@ final class PatternFacts {
             First f = first(tree, utf8);
             firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
             plan = choosePlan(tree, utf8, lineConfined);
+            exactLiterals = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch ? exactLiterals(tree, utf8) : null;
         }
         this.delimited = Delimited.of(p);
         this.triesLowSurrogates = probeLowSurrogates(p);
@@ -135,8 +152,9 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited, boolean triesLowSurrogates) {
+                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals) {
         this.triesLowSurrogates = triesLowSurrogates;
+        this.exactLiterals = exactLiterals;
         this.tree = tree;
         this.previousMatch = previousMatch;
         this.lineConfined = lineConfined;
@@ -154,7 +172,36 @@ final class PatternFacts {
         Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
                 a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
-                a.triesLowSurrogates);
+                a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null);
+    }
+
+    private static boolean sameLiterals(List<ByteSet[]> a, List<ByteSet[]> b) {
+        if (a == null || b == null || a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!java.util.Arrays.equals(a.get(i), b.get(i))) return false;
+        return true;
+    }
+
+    /** The pattern's literals when it is nothing but literals (see {@link #exactLiterals}), else null. */
+    private static List<ByteSet[]> exactLiterals(Node tree, boolean utf8) {
+        if (!literalsOnly(tree)) return null;
+        List<Lit> lits = RequiredLiterals.usable(RequiredLiterals.of(tree, utf8).exact());
+        if (lits == null) return null;
+        List<ByteSet[]> encoded = new ArrayList<>();
+        for (Lit l : lits) {
+            ByteSet[] b = RequiredLiterals.encode(l, utf8);
+            if (b == null || b.length == 0) return null;
+            encoded.add(b);
+        }
+        return List.copyOf(encoded);
+    }
+
+    private static boolean literalsOnly(Node n) {
+        if (n instanceof Char || n instanceof Cls) return true;
+        if (n instanceof Group g) return !g.capturing() && !g.atomic() && literalsOnly(g.body());
+        if (n instanceof Rep r) return r.min() == r.max() && !r.possessive() && literalsOnly(r.body());
+        if (n instanceof Seq s) return s.items().stream().allMatch(PatternFacts::literalsOnly);
+        if (n instanceof Alt a) return a.branches().stream().allMatch(PatternFacts::literalsOnly);
+        return false;
     }
 
     private static boolean samePlan(Plan a, Plan b) {

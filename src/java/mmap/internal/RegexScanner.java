@@ -119,7 +119,9 @@ public final class RegexScanner {
         boolean fast = spec.fastPaths() && !facts.previousMatch && margin >= 0;
         LineAutomaton lines = fast && facts.lineConfined ? LineAutomaton.of(pattern, false, spec.utf8()) : null;
         long firstWindow = Math.min(initial, 64 << 10);
-        if (fast && facts.delimited != null) {
+        if (fast && facts.exactLiterals != null) {
+            finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
+        } else if (fast && facts.delimited != null) {
             finder = new DelimitedFinder(src, facts.delimited, searchFrom, startLimit, windowLimit);
         } else if (fast && facts.plan != null && !(lines != null && facts.plan.score() >= WEAK_PLAN)) {
             CandidateFinder.Mode mode = switch (facts.plan.mode()) {

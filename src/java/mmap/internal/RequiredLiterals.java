@@ -94,7 +94,7 @@ final class RequiredLiterals {
             return new Facts(List.of(new Lit(new int[][]{v})), null, null);
         }
         if (n instanceof Cls c) {
-            if (!c.asciiOnly()) return Facts.NONE;
+            if (!c.asciiOnly()) return listedClass(c, utf8);
             boolean[] in = CharSets.asciiMembers(c);
             int count = 0;
             for (boolean b : in) if (b) count++;
@@ -134,6 +134,18 @@ final class RequiredLiterals {
         }
         if (n instanceof Seq s) return ofSequence(s.items(), utf8);
         return Facts.NONE;                       // back references, \R, \X
+    }
+
+    /**
+     * A class that lists characters past ASCII, all of one encoded length, {@code [äöüß]}: one
+     * literal position (its first byte is C3 in UTF-8). A class of mixed lengths, {@code [ßs]},
+     * gives nothing: as two literals it would cut the runs of exact items around it.
+     */
+    private static Facts listedClass(Cls c, boolean utf8) {
+        int[] members = CharSets.listedMembers(c, 4 * MAX_CLASS);
+        if (members == null) return Facts.NONE;
+        for (int cp : members) if (cp == 0xFFFD) return Facts.NONE;
+        return encodable(members, utf8) ? new Facts(List.of(new Lit(new int[][]{members})), null, null) : Facts.NONE;
     }
 
     private static Facts ofSequence(List<Node> items, boolean utf8) {
