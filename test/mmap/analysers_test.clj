@@ -314,3 +314,35 @@
                 {:keys [start end match]} (first ms)]
             (is (= "äöüß" match))
             (is (= "äöüß" (String. ^bytes (java.util.Arrays/copyOfRange ^bytes bytes (int start) (int end)) "UTF-8")))))))))
+
+(deftest line-ends-in-a-larger-text
+  (testing "$, \\Z and \\z rule lines out within a text: they hold at a line's end, and before Java's other line terminators"
+    (let [a (fn [re] (let [of (doto (.getDeclaredMethod automaton-class "of" ^"[Ljava.lang.Class;" (into-array Class [Pattern Boolean/TYPE Boolean/TYPE]))
+                                (.setAccessible true))]
+                       (.invoke ^java.lang.reflect.Method of nil (object-array [(Pattern/compile re) false true]))))]
+      (doseq [re ["(?m)[ \\t]+$" "x$" "x\\z" "(?m)x$"]]
+        (is (true? (field (a re) "endsAtLineEnds")) re))
+      (is (false? (field (a "x") "endsAtLineEnds")))))
+  (testing "results equal re-seq with every line terminator after a candidate, and characters that share their lead bytes"
+    (let [lines ["x " "x  \r" "x\r\ny " "x\u0085y" "x\u2028y" "x\u2029y" "x \u2030" "x \u00a0" "x \u00a9" "x \u2027y" "x" "y x\t"
+                 "a x\u0085 " "é x \u2028" "日本 \u2029x"]
+          text (str (str/join "\n" (apply concat (repeat 40 lines))) "x ")
+          f (doto (java.io.File/createTempFile "line-ends" ".txt") (.deleteOnExit))]
+      (spit f text :encoding "UTF-8")
+      (doseq [re ["(?m)[ \\t]+$" "(?m)x[ \\t]*$" "x\\s*$" "(?m)\\w+$" "[ \\t]+$" "x\\Z" "x \\z" "(?m)x$" "(?m)y$" "(?m)^x$"
+                  "(?m)x(?=\\s)$" "(?md)x $"]
+              threads [1 2]]
+        (is (= (re-seq (re-pattern re) text)
+               ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
+            [re threads]))
+      (testing "patterns that match the empty string at a line's end, over texts ending in \\n or empty"
+        (doseq [re ["(?s)$" "x*$" "(?m)[ \\t]*$" "\\z"] t ["" "a\n" "a\n\n"]]
+          (let [g (doto (java.io.File/createTempFile "line-ends" ".txt") (.deleteOnExit))]
+            (spit g t)
+            (is (= (re-seq (re-pattern re) t) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str g))) [re t]))))
+      (testing "read as Latin-1, where byte 0x85 ends a line"
+        (let [latin (String. (.getBytes text "UTF-8") "ISO-8859-1")]
+          (doseq [re ["(?m)[ \\t\\xc2]+$" "(?m)x.?$" "(?m)\\W$"]]
+            (is (= (re-seq (re-pattern re) latin)
+                   ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:encoding :latin-1 :threads 1}))
+                re)))))))

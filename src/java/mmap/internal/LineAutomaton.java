@@ -34,8 +34,12 @@ import mmap.internal.RegexSyntax.Seq;
  *
  * <p>Lines are read in one of two ways. Matched alone (grep), a line is the whole input, and
  * the anchors mean what is said above. Within a larger text (the regex scanner, for patterns
- * that cannot match a \n), every anchor is taken to hold everywhere: the automaton then only
- * rules lines out, and the engine finds the matches on the others.
+ * that cannot match a \n), {@code $}, {@code \Z} and {@code \z} are taken to hold where a
+ * line ends and, unless UNIX_LINES, also before a \r, U+0085, U+2028 or U+2029 (Java's other
+ * line terminators): where multiline {@code $} may hold, a superset of
+ * where any of them does. So {@code (?m)[ \t]+$} rules out lines without trailing blanks.
+ * Every other anchor is taken to hold everywhere: the automaton then only rules lines out,
+ * and the engine finds the matches on the others.
  *
  * <p>ASCII characters are modelled one by one. Every other character is read as one symbol,
  * "some character past ASCII", which a class or literal matches when it may match any such
@@ -68,10 +72,14 @@ final class LineAutomaton {
     /** Whether lines it accepts certainly hold a match: nothing in the pattern was approximated. */
     final boolean exact;
 
-    private LineAutomaton(int[] table, boolean[] acceptsAtEnd, boolean exact) {
+    /** Whether a match must end at a line's end ({@code $} and the like are modelled): few lines then pass. */
+    final boolean endsAtLineEnds;
+
+    private LineAutomaton(int[] table, boolean[] acceptsAtEnd, boolean exact, boolean endsAtLineEnds) {
         this.table = table;
         this.acceptsAtEnd = acceptsAtEnd;
         this.exact = exact;
+        this.endsAtLineEnds = endsAtLineEnds;
     }
 
     /** Where a scan stands between calls: the state, and where the current line began. */
@@ -224,6 +232,7 @@ final class LineAutomaton {
         List<int[]> forks = new ArrayList<>();    // for SPLIT_ALL: its targets, by out1 index
         int n;
         boolean approximated;     // whether something was assumed rather than modelled
+        boolean softEnds;         // whether a LINE_END also holds before \r and characters past ASCII
         int steps;                // work done building, against MAX_BUILD_STEPS
         final boolean linesAlone;
 
@@ -319,9 +328,9 @@ final class LineAutomaton {
         }
 
         private int anchor(Anchor a, int next) {
-            if (!linesAlone) { approximated = true; return next; }
             boolean unixLines = (a.flags() & Pattern.UNIX_LINES) != 0;
             boolean multiline = (a.flags() & Pattern.MULTILINE) != 0;
+            if (!linesAlone) return textAnchor(a.kind(), unixLines, multiline, next);
             // Multiline ^ does not hold at the end of the text, so not on an empty line: read as
             // the line's start, it says too much there.
             if (a.kind() == Kind.LINE_START && multiline) approximated = true;
@@ -336,6 +345,20 @@ final class LineAutomaton {
             };
             if (k < 0) { approximated = true; return next; }
             int s = add(k);
+            out1[s] = next;
+            return s;
+        }
+
+        /** An anchor within a larger text: the ends of the text and multiline $ as a line's end (see the class comment). */
+        private int textAnchor(Kind kind, boolean unixLines, boolean multiline, int next) {
+            if (kind != Kind.LINE_END && kind != Kind.TEXT_END && kind != Kind.TEXT_END_BEFORE_TERMINATOR) {
+                approximated = true;
+                return next;
+            }
+            // Exact only for multiline $ under UNIX_LINES: before each \n and at the end.
+            if (!(kind == Kind.LINE_END && multiline && unixLines)) approximated = true;
+            softEnds |= !unixLines;
+            int s = add(LINE_END);
             out1[s] = next;
             return s;
         }
@@ -399,13 +422,14 @@ final class LineAutomaton {
         ArrayDeque<Integer> stack = new ArrayDeque<>();
         int match = indexOfMatch(nfa);
         // Bytes that every READ state treats alike share one column of work.
-        int[] column = new int[WIDE + 1];
+        int[] column = new int[WIDE_END + 1];
         List<Integer> representatives = new ArrayList<>();
         Map<BitSet, Integer> signatures = new HashMap<>();
-        for (int b = 0; b <= WIDE; b++) {
+        for (int b = 0; b <= WIDE_END; b++) {
             if (b == 0 || b == '\n') continue;
             BitSet sig = new BitSet();
-            for (int s = 0; s < nfa.n; s++) if (nfa.kind[s] == Nfa.READ && nfa.reads(s, b)) sig.set(s);
+            for (int s = 0; s < nfa.n; s++) if (nfa.kind[s] == Nfa.READ && nfa.reads(s, read(b))) sig.set(s);
+            if (softEnd(nfa, b)) sig.set(nfa.n);     // a column of its own: line ends hold before it
             Integer c = signatures.get(sig);
             if (c == null) { c = representatives.size(); signatures.put(sig, c); representatives.add(b); }
             column[b] = c;
@@ -416,13 +440,20 @@ final class LineAutomaton {
         BitSet initial = new BitSet();
         nfa.close(start, true, false, initial, stack);
         if (initial.get(match)) return null;      // every line matches: nothing to rule out
+        if (!nfa.linesAlone) {
+            // Within a text, a pattern that matches the empty string at a line's end (x*$) has a
+            // match on every line, the empty last one after a final \n too.
+            BitSet atAnyEnd = new BitSet();
+            nfa.close(start, false, true, atAnyEnd, stack);
+            if (atAnyEnd.get(match)) return null;
+        }
 
         List<BitSet> states = new ArrayList<>();
         Map<BitSet, Integer> index = new HashMap<>();
         states.add(initial);                       // state 0, kept apart: only it is at a line start
         int[] table = new int[MAX_DFA_STATES << 8];
         List<Boolean> endAccepts = new ArrayList<>();
-        List<Integer> afterWide = new ArrayList<>();
+        List<Integer> afterWide = new ArrayList<>(), afterWideEnd = new ArrayList<>();
         for (int d = 0; d < states.size(); d++) {
             BitSet set = states.get(d);
             BitSet atEnd = new BitSet();
@@ -432,8 +463,14 @@ final class LineAutomaton {
             for (int c = 0; c < byColumn.length; c++) {
                 int b = representatives.get(c);
                 BitSet next = (BitSet) restart.clone();
-                for (int s = set.nextSetBit(0); s >= 0; s = set.nextSetBit(s + 1)) {
-                    if (nfa.kind[s] == Nfa.READ && nfa.reads(s, b)) nfa.close(nfa.out1[s], false, false, next, stack);
+                BitSet from = set;
+                if (softEnd(nfa, b)) {
+                    from = new BitSet();
+                    for (int s = set.nextSetBit(0); s >= 0; s = set.nextSetBit(s + 1)) nfa.close(s, d == 0, true, from, stack);
+                    if (from.get(match)) { byColumn[c] = MATCHED; continue; }
+                }
+                for (int s = from.nextSetBit(0); s >= 0; s = from.nextSetBit(s + 1)) {
+                    if (nfa.kind[s] == Nfa.READ && nfa.reads(s, read(b))) nfa.close(nfa.out1[s], false, false, next, stack);
                 }
                 if (next.get(match)) { byColumn[c] = MATCHED; continue; }
                 Integer id = index.get(next);
@@ -450,16 +487,20 @@ final class LineAutomaton {
             for (int b = 1; b < 128; b++) if (b != '\n') table[row | b] = byColumn[column[b]];
             table[row | '\n'] = atEnd.get(match) ? MATCHED : NEXT_LINE;
             afterWide.add(byColumn[column[WIDE]]);
+            afterWideEnd.add(byColumn[column[WIDE_END]]);
         }
         int real = states.size(), total = real;
         // A UTF-8 character past ASCII moves at its lead byte, through states that take its one or
         // two continuation bytes (and nothing else) before the state it leads to.
         Map<Integer, int[]> continuations = new HashMap<>();
+        Map<Long, Integer> terminators = new HashMap<>();
         for (int d = 0; d < real; d++) {
-            int t = afterWide.get(d);
             int row = d << 8;
+            // Characters that may end a line (U+0085, U+2028, U+2029; byte 0x85 in Latin-1) lead
+            // to afterWideEnd, every other one to afterWide.
+            int t = afterWide.get(d), te = afterWideEnd.get(d);
             if (!utf8) {
-                for (int b = 0x80; b < 0x100; b++) table[row | b] = t;
+                for (int b = 0x80; b < 0x100; b++) table[row | b] = b == 0x85 ? te : t;
                 continue;
             }
             int[] cont = t < 0 ? new int[]{t, t} : continuations.get(t);
@@ -477,11 +518,53 @@ final class LineAutomaton {
             }
             for (int b = 0xC2; b <= 0xDF; b++) table[row | b] = cont[0];
             for (int b = 0xE1; b <= 0xEF; b++) if (b != 0xED) table[row | b] = cont[1];
+            if (te == t) continue;
+            // C2 85 (U+0085) and E2 80 A8/A9 (U+2028/9) through states of their own: {after C2,
+            // after E2, after E2 80}, each falling back to the ordinary path on other bytes.
+            long key = ((long) t << 32) ^ (te & 0xFFFFFFFFL);
+            Integer first = terminators.get(key);
+            if (first == null) {
+                if (total + 3 > MAX_DFA_STATES) throw new TooLarge();
+                first = total;
+                total += 3;
+                terminators.put(key, first);
+                int afterC2 = first, afterE2 = first + 1, afterE280 = first + 2;
+                for (int x = first; x < total; x++) Arrays.fill(table, x << 8, (x + 1) << 8, UNREAD);
+                for (int b = 0x80; b < 0xC0; b++) {
+                    table[(afterC2 << 8) | b] = t;
+                    table[(afterE2 << 8) | b] = cont[0];
+                    table[(afterE280 << 8) | b] = t;
+                }
+                table[(afterC2 << 8) | 0x85] = te;
+                table[(afterE2 << 8) | 0x80] = afterE280;
+                table[(afterE280 << 8) | 0xA8] = te;
+                table[(afterE280 << 8) | 0xA9] = te;
+            }
+            table[row | 0xC2] = first;
+            table[row | 0xE2] = first + 1;
         }
         boolean[] acceptsAtEnd = new boolean[total];
         Arrays.fill(acceptsAtEnd, true);           // a line cut inside a character: left to the engine
         for (int d = 0; d < real; d++) acceptsAtEnd[d] = endAccepts.get(d);
-        return new LineAutomaton(Arrays.copyOf(table, total << 8), acceptsAtEnd, !nfa.approximated);
+        boolean lineEnds = false;
+        for (int x = 0; x < nfa.n; x++) lineEnds |= nfa.kind[x] == Nfa.LINE_END;
+        return new LineAutomaton(Arrays.copyOf(table, total << 8), acceptsAtEnd, !nfa.approximated, lineEnds);
+    }
+
+    /**
+     * A character past ASCII that may end a line, after {@link #WIDE}: read as WIDE is, but
+     * line ends may hold before it.
+     */
+    private static final int WIDE_END = WIDE + 1;
+
+    /** The symbol the NFA's READ states test for symbol {@code b}. */
+    private static int read(int b) {
+        return b == WIDE_END ? WIDE : b;
+    }
+
+    /** Whether a line end may hold before symbol {@code b} (not only before \n). */
+    private static boolean softEnd(Nfa nfa, int b) {
+        return nfa.softEnds && (b == '\r' || b == WIDE_END);
     }
 
     private static int indexOfMatch(Nfa nfa) {
