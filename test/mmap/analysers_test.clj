@@ -346,3 +346,20 @@
             (is (= (re-seq (re-pattern re) latin)
                    ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:encoding :latin-1 :threads 1}))
                 re)))))))
+
+(deftest matches-at-the-end-of-the-text
+  (testing "patterns whose matches end at the text's end know the bytes a match can hold"
+    (doseq [re ["\\s+$" "[ \\t]+\\z" "\\d+\\Z" "(?:x|y)$" "a$|b\\z"]]
+      (is (some? (field (facts re) "trailingClass")) re))
+    (doseq [re ["(?m)\\s+$" "\\s+" "a$|b" "(?s).*$" "$\\n" "\\G\\s+$"]]
+      (is (nil? (field (facts re) "trailingClass")) re)))
+  (testing "results equal re-seq: the search starts at the run of such bytes that ends the text"
+    (doseq [re ["\\s+$" "\\s*$" "[ \\t]+\\z" "\\d+\\Z" "(?:x|y\\s)+$" "a$|b\\z" "(?<=x)\\s+$" "\\w+\\n?\\z"]
+            t ["" "a  \n" "x \r\n" "x\u2028" "y y \u0085" "12\n" "12 \n" "é  \n" "x  " "xxxx \t \n"]]
+      (let [text (str (apply str (repeat 1500 "word  \n")) t)
+            f (doto (java.io.File/createTempFile "trailing" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (doseq [threads [1 2]]
+          (is (= (re-seq (re-pattern re) text)
+                 ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
+              [re t threads]))))))

@@ -86,6 +86,12 @@ final class PatternFacts {
      * its literals as byte shapes, in the order the engine tries them; else null.
      */
     final List<ByteSet[]> exactLiterals;
+    /**
+     * When every match must end at the end of the text (the pattern ends with {@code \z},
+     * {@code \Z} or {@code $} without MULTILINE), the bytes a match can hold, with those of
+     * line terminators: a match then lies in the run of them at the end of the text. Else null.
+     */
+    final ByteClassSearch trailingClass;
     private volatile ProbePlan exactProbes;
 
     /** {@return what a prefilter searches for to find the exact literals} */
@@ -122,6 +128,7 @@ final class PatternFacts {
             firstBytes = null;
             plan = null;
             exactLiterals = null;
+            trailingClass = null;
         } else {
             previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
             lineConfined = confined(tree);
@@ -131,6 +138,7 @@ final class PatternFacts {
             firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
             plan = choosePlan(tree, utf8, lineConfined);
             exactLiterals = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch ? exactLiterals(tree, utf8) : null;
+            trailingClass = previousMatch ? null : trailingClass(tree, utf8);
         }
         this.delimited = Delimited.of(p);
         this.triesLowSurrogates = probeLowSurrogates(p);
@@ -152,8 +160,9 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals) {
+                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, ByteClassSearch trailingClass) {
         this.triesLowSurrogates = triesLowSurrogates;
+        this.trailingClass = trailingClass;
         this.exactLiterals = exactLiterals;
         this.tree = tree;
         this.previousMatch = previousMatch;
@@ -172,7 +181,31 @@ final class PatternFacts {
         Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
                 a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
-                a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null);
+                a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null,
+                a.trailingClass != null && b.trailingClass != null && a.trailingClass.set.equals(b.trailingClass.set) ? a.trailingClass : null);
+    }
+
+    /** Bytes of Java's line terminators (\n, \r, U+0085, U+2028, U+2029, in UTF-8 and Latin-1). */
+    private static final int[] TERMINATOR_BYTES = {'\n', '\r', 0x85, 0xC2, 0xE2, 0x80, 0xA8, 0xA9};
+
+    private static ByteClassSearch trailingClass(Node tree, boolean utf8) {
+        if (!endsAtTextEnd(tree)) return null;
+        Span whole = span(tree, utf8);
+        if (whole == null) return null;
+        ByteSet bytes = whole.bytes.copy();
+        for (int b : TERMINATOR_BYTES) bytes.add(b);
+        return bytes.size() >= 250 ? null : new ByteClassSearch(bytes);
+    }
+
+    private static boolean endsAtTextEnd(Node n) {
+        if (n instanceof Anchor a) {
+            return a.kind() == Kind.TEXT_END || a.kind() == Kind.TEXT_END_BEFORE_TERMINATOR
+                    || (a.kind() == Kind.LINE_END && (a.flags() & Pattern.MULTILINE) == 0);
+        }
+        if (n instanceof Group g) return endsAtTextEnd(g.body());
+        if (n instanceof Seq s) return !s.items().isEmpty() && endsAtTextEnd(s.items().get(s.items().size() - 1));
+        if (n instanceof Alt a) return a.branches().stream().allMatch(PatternFacts::endsAtTextEnd);
+        return false;
     }
 
     private static boolean sameLiterals(List<ByteSet[]> a, List<ByteSet[]> b) {

@@ -111,7 +111,6 @@ public final class RegexScanner {
         Source src = new Source(spec.seg(), spec.from(), spec.to(), spec.utf8());
         long searchFrom = limits == null ? spec.from() : Math.max(spec.from(), limits.searchFrom());
         long startLimit = limits == null ? Long.MAX_VALUE : limits.startLimit();
-        long windowLimit = limits == null ? spec.to() : Math.min(spec.to(), Math.max(limits.windowLimit(), searchFrom + 1));
         this.pattern = spec.pattern();
         PatternFacts facts = PatternFacts.of(spec.pattern(), spec.utf8());
         long margin = MatchWindow.marginFor(facts.reachBack, spec.utf8());
@@ -119,6 +118,8 @@ public final class RegexScanner {
         boolean fast = spec.fastPaths() && !facts.previousMatch && margin >= 0;
         LineAutomaton lines = fast && facts.lineConfined ? LineAutomaton.of(pattern, false, spec.utf8()) : null;
         long firstWindow = Math.min(initial, 64 << 10);
+        if (fast && facts.trailingClass != null) searchFrom = trailingRun(src, facts.trailingClass, searchFrom);
+        long windowLimit = limits == null ? spec.to() : Math.min(spec.to(), Math.max(limits.windowLimit(), searchFrom + 1));
         if (fast && facts.exactLiterals != null) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
         } else if (fast && facts.delimited != null) {
@@ -148,6 +149,22 @@ public final class RegexScanner {
      * that stays on one line, reading each line once with the line automaton is cheaper.
      */
     private static final long WEAK_PLAN = 260_000;
+
+    /** How far back from the text's end {@link #trailingRun} looks: each parallel task looks, so not without end. */
+    private static final long TRAILING_REACH = 1 << 20;
+
+    /**
+     * Where a search for a pattern whose matches end at the text's end may start
+     * ({@link PatternFacts#trailingClass}): at the run of the class's bytes that ends the text,
+     * when that begins after {@code searchFrom} and within reach; else {@code searchFrom}.
+     * ({@code \s+$} would otherwise try, and fail, at every blank of the text.)
+     */
+    private static long trailingRun(Source src, ByteClassSearch cls, long searchFrom) {
+        long floor = Math.max(searchFrom, src.to - TRAILING_REACH);
+        long run = src.runStart(cls, src.to, floor);
+        if (run == floor && floor > searchFrom) return searchFrom;   // a run longer than the reach
+        return Math.max(searchFrom, src.unitStart(run));
+    }
     /**
      * The same for a pattern that must end at a line's end, which the automaton rules most lines
      * out for: a plan on one common byte, such as the blank of {@code (?m)[ \t]+$}, is weak too
