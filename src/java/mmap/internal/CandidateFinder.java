@@ -183,7 +183,7 @@ final class CandidateFinder extends MatcherFinder {
                         w.open(start, Math.max(windowFor(start), need - start));
                         if (w.text.end() < need) return stop(start);
                     }
-                    m.region(w.charIndex(start), w.charIndex(end));
+                    m.region(w.charIndex(lineSearchFrom(start, end)), w.charIndex(end));
                     if (m.find()) {
                         lineEnd = end;
                         return acceptMatch();
@@ -194,6 +194,22 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    /**
+     * Where in the line [start, end) a match can start: for a pattern whose matches end at line
+     * ends ({@link PatternFacts#lineTrailingClass}), the run of bytes a match can hold that ends
+     * the line, unless a line terminator other than \n may stand before it; else {@code start}.
+     * ({@code (?m)\w+$} would otherwise try every position of every word on the line.)
+     */
+    private long lineSearchFrom(long start, long end) {
+        ByteClassSearch cls = facts.lineTrailingClass;
+        if (cls == null) return start;
+        long run = src.runStart(cls, end, start);
+        if (run <= start) return start;
+        if (!facts.unixLines && (src.indexOf((byte) '\r', start, run) >= 0 || src.indexOf((byte) 0xC2, start, run) >= 0
+                || src.indexOf((byte) 0xE2, start, run) >= 0)) return start;
+        return Math.max(start, src.unitStart(run));
     }
 
     /** Whether UTF-8 position {@code p} is inside a character, where Java makes no attempt (a low surrogate aside). */

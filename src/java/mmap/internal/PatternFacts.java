@@ -92,6 +92,14 @@ final class PatternFacts {
      * line terminators: a match then lies in the run of them at the end of the text. Else null.
      */
     final ByteClassSearch trailingClass;
+    /**
+     * The same for a pattern whose every match ends at a line's end (a {@code $} of any kind,
+     * {@code \Z} or {@code \z} last): within a line that holds no line terminator but its
+     * \n (or, under UNIX_LINES, any line), a match lies in the run of these bytes that ends it.
+     */
+    final ByteClassSearch lineTrailingClass;
+    /** Whether the pattern was compiled with UNIX_LINES: \n is then its only line terminator. */
+    final boolean unixLines;
     private volatile ProbePlan exactProbes;
 
     /** {@return what a prefilter searches for to find the exact literals} */
@@ -128,7 +136,7 @@ final class PatternFacts {
             firstBytes = null;
             plan = null;
             exactLiterals = null;
-            trailingClass = null;
+            trailingClass = lineTrailingClass = null;
         } else {
             previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
             lineConfined = confined(tree);
@@ -138,8 +146,10 @@ final class PatternFacts {
             firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
             plan = choosePlan(tree, utf8, lineConfined);
             exactLiterals = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch ? exactLiterals(tree, utf8) : null;
-            trailingClass = previousMatch ? null : trailingClass(tree, utf8);
+            trailingClass = !previousMatch && endsAt(tree, false) ? runClass(tree, utf8) : null;
+            lineTrailingClass = !previousMatch && endsAt(tree, true) ? runClass(tree, utf8) : null;
         }
+        this.unixLines = (p.flags() & Pattern.UNIX_LINES) != 0;
         this.delimited = Delimited.of(p);
         this.triesLowSurrogates = probeLowSurrogates(p);
     }
@@ -160,9 +170,12 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, ByteClassSearch trailingClass) {
+                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, ByteClassSearch trailingClass,
+                         ByteClassSearch lineTrailingClass, boolean unixLines) {
         this.triesLowSurrogates = triesLowSurrogates;
         this.trailingClass = trailingClass;
+        this.lineTrailingClass = lineTrailingClass;
+        this.unixLines = unixLines;
         this.exactLiterals = exactLiterals;
         this.tree = tree;
         this.previousMatch = previousMatch;
@@ -182,14 +195,19 @@ final class PatternFacts {
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
                 a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
                 a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null,
-                a.trailingClass != null && b.trailingClass != null && a.trailingClass.set.equals(b.trailingClass.set) ? a.trailingClass : null);
+                sameClass(a.trailingClass, b.trailingClass) ? a.trailingClass : null,
+                sameClass(a.lineTrailingClass, b.lineTrailingClass) ? a.lineTrailingClass : null, a.unixLines && b.unixLines);
+    }
+
+    private static boolean sameClass(ByteClassSearch a, ByteClassSearch b) {
+        return a != null && b != null && a.set.equals(b.set);
     }
 
     /** Bytes of Java's line terminators (\n, \r, U+0085, U+2028, U+2029, in UTF-8 and Latin-1). */
     private static final int[] TERMINATOR_BYTES = {'\n', '\r', 0x85, 0xC2, 0xE2, 0x80, 0xA8, 0xA9};
 
-    private static ByteClassSearch trailingClass(Node tree, boolean utf8) {
-        if (!endsAtTextEnd(tree)) return null;
+    /** The bytes a match can hold, with those of line terminators; null when unknown or nearly every byte. */
+    private static ByteClassSearch runClass(Node tree, boolean utf8) {
         Span whole = span(tree, utf8);
         if (whole == null) return null;
         ByteSet bytes = whole.bytes.copy();
@@ -197,14 +215,15 @@ final class PatternFacts {
         return bytes.size() >= 250 ? null : new ByteClassSearch(bytes);
     }
 
-    private static boolean endsAtTextEnd(Node n) {
+    /** Whether every match ends at the text's end, or with {@code lines} at a line's end: the pattern ends with such an anchor. */
+    private static boolean endsAt(Node n, boolean lines) {
         if (n instanceof Anchor a) {
             return a.kind() == Kind.TEXT_END || a.kind() == Kind.TEXT_END_BEFORE_TERMINATOR
-                    || (a.kind() == Kind.LINE_END && (a.flags() & Pattern.MULTILINE) == 0);
+                    || (a.kind() == Kind.LINE_END && (lines || (a.flags() & Pattern.MULTILINE) == 0));
         }
-        if (n instanceof Group g) return endsAtTextEnd(g.body());
-        if (n instanceof Seq s) return !s.items().isEmpty() && endsAtTextEnd(s.items().get(s.items().size() - 1));
-        if (n instanceof Alt a) return a.branches().stream().allMatch(PatternFacts::endsAtTextEnd);
+        if (n instanceof Group g) return endsAt(g.body(), lines);
+        if (n instanceof Seq s) return !s.items().isEmpty() && endsAt(s.items().get(s.items().size() - 1), lines);
+        if (n instanceof Alt a) return a.branches().stream().allMatch(b -> endsAt(b, lines));
         return false;
     }
 
