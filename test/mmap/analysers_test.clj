@@ -290,6 +290,14 @@
     (doseq [re ["\\bint\\b" "^abc" "abc$" "a(?=b)" "(abc)" "(?>a|ab)c" "a+" "ab?" "a{2,3}" "[aä]" "[^a]" "." "\\w" "a|"
                 "(?:a|ab){2}+" "[a-z]"]]
       (is (nil? (exact-literals re)) re)))
+  (testing "found without the engine, unless their search would stop at nearly every byte"
+    (let [strategy (fn [re] (.strategy (mmap.internal.RegexScanner.
+                                        (mmap.internal.RegexScanner$Spec. (java.lang.foreign.MemorySegment/ofArray (.getBytes "x")) 0 1
+                                                                          (Pattern/compile re) true))))]
+      (doseq [re ["ERROR|WARN|FATAL" "[äöüß]" "(?i)timeout"]]
+        (is (= "LiteralFinder" (strategy re)) re))
+      (doseq [re ["[aeiou]{3}" "[a-f0-9]{8}"]]
+        (is (= "candidates" (strategy re)) re))))
   (testing "results equal re-seq: leftmost start, then the first literal in order; characters past ASCII, case, malformed bytes"
     (let [text (str (apply str (repeat 300 "abcd abc ab a ac xabbcd ÄÖÜ äöüß Straße STRASSE ok OK Ok 日本語 \uD83D\uDE00 "))
                     "é")

@@ -86,6 +86,8 @@ final class PatternFacts {
      * its literals as byte shapes, in the order the engine tries them; else null.
      */
     final List<ByteSet[]> exactLiterals;
+    /** How costly a search for the exact literals is ({@link RequiredLiterals#score}); meaningless without them. */
+    final long exactScore;
     /**
      * When every match must end at the end of the text (the pattern ends with {@code \z},
      * {@code \Z} or {@code $} without MULTILINE), the bytes a match can hold, with those of
@@ -136,6 +138,7 @@ final class PatternFacts {
             firstBytes = null;
             plan = null;
             exactLiterals = null;
+            exactScore = Long.MAX_VALUE;
             trailingClass = lineTrailingClass = null;
         } else {
             previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
@@ -145,7 +148,10 @@ final class PatternFacts {
             First f = first(tree, utf8);
             firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
             plan = choosePlan(tree, utf8, lineConfined);
-            exactLiterals = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch ? exactLiterals(tree, utf8) : null;
+            List<Lit> exact = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch && literalsOnly(tree)
+                    ? RequiredLiterals.usable(RequiredLiterals.of(tree, utf8).exact()) : null;
+            exactLiterals = exact == null ? null : encoded(exact, utf8);
+            exactScore = exactLiterals == null ? Long.MAX_VALUE : RequiredLiterals.score(exact, utf8);
             trailingClass = !previousMatch && endsAt(tree, false) ? runClass(tree, utf8) : null;
             lineTrailingClass = !previousMatch && endsAt(tree, true) ? runClass(tree, utf8) : null;
         }
@@ -170,9 +176,10 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, ByteClassSearch trailingClass,
-                         ByteClassSearch lineTrailingClass, boolean unixLines) {
+                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore,
+                         ByteClassSearch trailingClass, ByteClassSearch lineTrailingClass, boolean unixLines) {
         this.triesLowSurrogates = triesLowSurrogates;
+        this.exactScore = exactScore;
         this.trailingClass = trailingClass;
         this.lineTrailingClass = lineTrailingClass;
         this.unixLines = unixLines;
@@ -195,6 +202,7 @@ final class PatternFacts {
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
                 a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
                 a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null,
+                Math.max(a.exactScore, b.exactScore),
                 sameClass(a.trailingClass, b.trailingClass) ? a.trailingClass : null,
                 sameClass(a.lineTrailingClass, b.lineTrailingClass) ? a.lineTrailingClass : null, a.unixLines && b.unixLines);
     }
@@ -233,11 +241,8 @@ final class PatternFacts {
         return true;
     }
 
-    /** The pattern's literals when it is nothing but literals (see {@link #exactLiterals}), else null. */
-    private static List<ByteSet[]> exactLiterals(Node tree, boolean utf8) {
-        if (!literalsOnly(tree)) return null;
-        List<Lit> lits = RequiredLiterals.usable(RequiredLiterals.of(tree, utf8).exact());
-        if (lits == null) return null;
+    /** The literals as byte shapes, or null when one has none. */
+    private static List<ByteSet[]> encoded(List<Lit> lits, boolean utf8) {
         List<ByteSet[]> encoded = new ArrayList<>();
         for (Lit l : lits) {
             ByteSet[] b = RequiredLiterals.encode(l, utf8);

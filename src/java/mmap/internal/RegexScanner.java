@@ -120,7 +120,8 @@ public final class RegexScanner {
         long firstWindow = Math.min(initial, 64 << 10);
         if (fast && facts.trailingClass != null) searchFrom = trailingRun(src, facts.trailingClass, searchFrom);
         long windowLimit = limits == null ? spec.to() : Math.min(spec.to(), Math.max(limits.windowLimit(), searchFrom + 1));
-        if (fast && facts.exactLiterals != null) {
+        // Literals whose search would stop at nearly every byte ([aeiou]{3}) go to the automaton instead.
+        if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
         } else if (fast && facts.delimited != null) {
             finder = new DelimitedFinder(src, facts.delimited, searchFrom, startLimit, windowLimit);
