@@ -376,3 +376,19 @@
           (is (= (re-seq (re-pattern re) text)
                  ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
               [re t threads]))))))
+
+(deftest matches-that-may-hold-line-ends-and-end-at-one
+  (testing "(?m)\\s+$ and the like try only the runs before line ends; results equal re-seq"
+    (doseq [re ["(?m)\\s+$" "(?m)\\s*$" "(?m)[ \\t]*$" "(?m)\\s+\\z" "(?m)(?:x|\\s)+$" "(?m)\\W+$" "(?m)\\s$|a" "(?m)(?<=x)\\s+$"
+                "(?m)\\s+$(?=\\n)" "(?md)\\s+$"]
+            t ["" "a  \n" "a  \n\n  " "x \r\n" "x\u2028 y " "y y \u0085" "é  \n" "x  " "\n\n\n" " \r \n\r\n"]]
+      (let [text (str (apply str (repeat 600 "word  x\n \n")) t)
+            f (doto (java.io.File/createTempFile "line-end-runs" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (doseq [threads [1 2]]
+          (is (= (re-seq (re-pattern re) text)
+                 ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
+              [re t threads])
+          (is (= (count (re-seq (re-pattern re) text))
+                 ((requiring-resolve 'mmap.core/count-matches) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
+              [re t threads]))))))

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * for reading them, the finder stops asking it.
  */
 final class CandidateFinder extends MatcherFinder {
-    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON }
+    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON, LINE_ENDS }
 
     /**
      * After judging this many lines, the automaton must have ruled out one in eight to go on:
@@ -60,6 +60,7 @@ final class CandidateFinder extends MatcherFinder {
     private static final long LONG_LINE = 1 << 20;
     private final PatternFacts facts;
     private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
+    private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
@@ -76,8 +77,8 @@ final class CandidateFinder extends MatcherFinder {
             prefixClass = runClass = null;
             prefixMin = 0;
             literalInPrefix = false;
-        } else if (mode == Mode.FIRST_BYTE) {
-            pre = new Prefilter(src, facts.firstByteProbes());
+        } else if (mode == Mode.FIRST_BYTE || mode == Mode.LINE_ENDS) {
+            pre = new Prefilter(src, mode == Mode.FIRST_BYTE ? facts.firstByteProbes() : facts.lineEndProbes());
             prefixClass = runClass = null;
             prefixMin = 0;
             literalInPrefix = false;
@@ -100,9 +101,15 @@ final class CandidateFinder extends MatcherFinder {
         }
         while (true) {
             long from = resume;
-            if (from >= startLimit || from >= src.to) return finish();
+            // (LINE_ENDS tries the text's end itself, where an empty match may follow one just before it.)
+            if (from >= startLimit || from > src.to || (from == src.to && (mode != Mode.LINE_ENDS || textEndTried))) return finish();
             long limit = mode == Mode.PREFIX || mode == Mode.FIRST_BYTE ? startLimit : src.to;
             long c = mode == Mode.AUTOMATON ? nextLine(from) : pre.next(from, limit);
+            if (c < 0 && mode == Mode.LINE_ENDS && !textEndTried) {
+                // A match may also end at the text's end where no line terminator follows it.
+                textEndTried = true;
+                c = src.to;
+            }
             if (c < 0) return finish();
             if (lines != null && mode != Mode.AUTOMATON) {
                 long nl = src.lastIndexOf((byte) '\n', from, c);
@@ -146,6 +153,25 @@ final class CandidateFinder extends MatcherFinder {
                         if (src.utf8 && notAttemptStart(p)) continue;
                         MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
                         if (a == Attempt.MATCH) return acceptMatch();
+                        if (a == Attempt.STOP) return stop(p);
+                    }
+                    resume = c + 1;
+                    break;
+                }
+                case LINE_ENDS: {
+                    // Every match ends where a line ends (before the terminator at c, or at the
+                    // text's end), so it starts in the run of bytes it can hold that ends at c.
+                    long lo = Math.max(from, src.runStart(facts.lineTrailingClass, c, from));
+                    if (lo >= startLimit) return finish();
+                    for (long p = lo; p <= c && p < startLimit; p++) {
+                        if (src.utf8 && p < src.to && notAttemptStart(p)) continue;
+                        MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
+                        if (a == Attempt.MATCH) {
+                            boolean accepted = acceptMatch();
+                            // A match that ends at the text's end may be followed by an empty one there.
+                            if (lastEnd >= src.to && lastStart < lastEnd) textEndTried = false;
+                            return accepted;
+                        }
                         if (a == Attempt.STOP) return stop(p);
                     }
                     resume = c + 1;

@@ -121,6 +121,15 @@ final class PatternFacts {
         return p;
     }
 
+    private volatile ProbePlan lineEndProbes;
+
+    /** {@return what a prefilter searches for to find line ends: \n, and unless UNIX_LINES \r and the lead bytes of U+0085, U+2028, U+2029} */
+    ProbePlan lineEndProbes() {
+        ProbePlan p = lineEndProbes;
+        if (p == null) lineEndProbes = p = ProbePlan.ofBytes(unixLines ? ByteSet.of('\n') : ByteSet.of('\n', '\r', 0x85, 0xC2, 0xE2));
+        return p;
+    }
+
     /** {@return what a prefilter searches for to find the bytes a match can start with} */
     ProbePlan firstByteProbes() {
         ProbePlan p = firstByteProbes;

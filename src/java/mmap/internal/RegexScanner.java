@@ -123,6 +123,11 @@ public final class RegexScanner {
         // Literals whose search would stop at nearly every byte ([aeiou]{3}) go to the automaton instead.
         if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
+        } else if (fast && lines == null && facts.lineTrailingClass != null
+                && (facts.plan == null || facts.plan.score() >= WEAK_PLAN) && !(facts.firstBytes != null && sparse(facts.firstBytes))) {
+            // (?m)\s+$: a match, which may hold line ends, ends at one; so only the runs before line ends are tried.
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.LINE_ENDS, null, margin, firstWindow,
+                    searchFrom, startLimit, windowLimit, cancel);
         } else if (fast && facts.delimited != null) {
             finder = new DelimitedFinder(src, facts.delimited, searchFrom, startLimit, windowLimit);
         } else if (fast && facts.plan != null && !(lines != null && facts.plan.score() >= (lines.endsAtLineEnds ? WEAK_PLAN_AT_LINE_ENDS : WEAK_PLAN))) {
