@@ -348,6 +348,12 @@
           (let [g (doto (java.io.File/createTempFile "line-ends" ".txt") (.deleteOnExit))]
             (spit g t)
             (is (= (re-seq (re-pattern re) t) ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str g))) [re t]))))
+      (testing "UNIX_LINES given when compiled, and turned off inline by (?-d)"
+        (let [flags (bit-or Pattern/UNIX_LINES Pattern/MULTILINE)]
+          (doseq [re ["(?-d)x\\s*$" "(?-d)\\w+$" "(?-d:x [ \\t]*$)" "x[ \\t]*$" "\\w+$"]]
+            (let [p (Pattern/compile re flags)
+                  expected (let [mm (.matcher p text)] (loop [acc []] (if (.find mm) (recur (conj acc (.group mm))) acc)))]
+              (is (= expected (vec ((requiring-resolve 'mmap.core/re-seq) p (str f) {:threads 2 :chunk-size 4096}))) re)))))
       (testing "read as Latin-1, where byte 0x85 ends a line"
         (let [latin (String. (.getBytes text "UTF-8") "ISO-8859-1")]
           (doseq [re ["(?m)[ \\t\\xc2]+$" "(?m)x.?$" "(?m)\\W$"]]

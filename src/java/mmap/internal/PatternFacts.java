@@ -100,7 +100,7 @@ final class PatternFacts {
      * \n (or, under UNIX_LINES, any line), a match lies in the run of these bytes that ends it.
      */
     final ByteClassSearch lineTrailingClass;
-    /** Whether the pattern was compiled with UNIX_LINES: \n is then its only line terminator. */
+    /** Whether the pattern was compiled with UNIX_LINES (and no inline flags): \n is then its only line terminator. */
     final boolean unixLines;
     private volatile ProbePlan exactProbes;
 
@@ -164,7 +164,8 @@ final class PatternFacts {
             trailingClass = !previousMatch && endsAt(tree, false) ? runClass(tree, utf8) : null;
             lineTrailingClass = !previousMatch && endsAt(tree, true) ? runClass(tree, utf8) : null;
         }
-        this.unixLines = (p.flags() & Pattern.UNIX_LINES) != 0;
+        // An inline (?-d) could turn it off: with any inline flags, other terminators are assumed.
+        this.unixLines = (p.flags() & Pattern.UNIX_LINES) != 0 && !p.pattern().contains("(?");
         this.delimited = Delimited.of(p);
         this.triesLowSurrogates = probeLowSurrogates(p);
     }

@@ -156,6 +156,13 @@ public final class RegexScanner {
      */
     private static final long WEAK_PLAN = 260_000;
 
+    /**
+     * The same for a pattern that must end at a line's end, which the automaton rules most lines
+     * out for: a plan on one common byte, such as the blank of {@code (?m)[ \t]+$}, is weak too
+     * (over German, French and Japanese man pages: 0.13 s by the plan, 0.085 s by the automaton).
+     */
+    private static final long WEAK_PLAN_AT_LINE_ENDS = 250_000;
+
     /** How far back from the text's end {@link #trailingRun} looks: each parallel task looks, so not without end. */
     private static final long TRAILING_REACH = 1 << 20;
 
@@ -171,12 +178,6 @@ public final class RegexScanner {
         if (run == floor && floor > searchFrom) return searchFrom;   // a run longer than the reach
         return Math.max(searchFrom, src.unitStart(run));
     }
-    /**
-     * The same for a pattern that must end at a line's end, which the automaton rules most lines
-     * out for: a plan on one common byte, such as the blank of {@code (?m)[ \t]+$}, is weak too
-     * (over German, French and Japanese man pages: 0.13 s by the plan, 0.085 s by the automaton).
-     */
-    private static final long WEAK_PLAN_AT_LINE_ENDS = 250_000;
 
     /** Whether a search for the set skips most of ordinary text: none of its bytes is among the commonest. */
     private static boolean sparse(ByteSet firstBytes) {
