@@ -355,6 +355,13 @@
                   expected (let [mm (.matcher p text)] (loop [acc []] (if (.find mm) (recur (conj acc (.group mm))) acc)))]
               (is (= expected (vec ((requiring-resolve 'mmap.core/re-seq) p (str f) {:threads 2 :chunk-size 4096}))) re)))))
       (testing "read as Latin-1, where byte 0x85 ends a line"
+        (let [g (doto (java.io.File/createTempFile "line-ends" ".txt") (.deleteOnExit))
+              nel (apply str (repeat 50 "ab\u0085;cd\n"))]
+          (spit g nel :encoding "ISO-8859-1")
+          (doseq [re ["(?m)\\w+$" "(?m)[a-d]+$"]]
+            (is (= (re-seq (re-pattern re) nel)
+                   ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str g) {:encoding :latin-1 :threads 1}))
+                re)))
         (let [latin (String. (.getBytes text "UTF-8") "ISO-8859-1")]
           (doseq [re ["(?m)[ \\t\\xc2]+$" "(?m)x.?$" "(?m)\\W$"]]
             (is (= (re-seq (re-pattern re) latin)

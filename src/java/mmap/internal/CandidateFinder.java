@@ -61,6 +61,7 @@ final class CandidateFinder extends MatcherFinder {
     private final PatternFacts facts;
     private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
     private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end
+    private Prefilter lineEnds;          // LINE: where a line terminator other than \n may stand (made when first needed)
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
@@ -233,8 +234,11 @@ final class CandidateFinder extends MatcherFinder {
         if (cls == null) return start;
         long run = src.runStart(cls, end, start);
         if (run <= start) return start;
-        if (!facts.unixLines && (src.indexOf((byte) '\r', start, run) >= 0 || src.indexOf((byte) 0xC2, start, run) >= 0
-                || src.indexOf((byte) 0xE2, start, run) >= 0)) return start;
+        if (!facts.unixLines) {
+            // The same bytes LINE_ENDS stops at: 0x85 alone is NEL in Latin-1.
+            if (lineEnds == null) lineEnds = new Prefilter(src, facts.lineEndProbes());
+            if (lineEnds.next(start, run) >= 0) return start;
+        }
         return Math.max(start, src.unitStart(run));
     }
 
