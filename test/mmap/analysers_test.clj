@@ -323,6 +323,18 @@
             (is (= "äöüß" match))
             (is (= "äöüß" (String. ^bytes (java.util.Arrays/copyOfRange ^bytes bytes (int start) (int end)) "UTF-8")))))))))
 
+(defn- is-as-re-seq
+  "Asserts that mmap.core's re-seq over the file at `path` equals clojure.core's over `text`
+  (and, with `count?`, that count-matches counts as many), at one and two threads in chunks of
+  4 KiB; `label` goes into the messages."
+  [re ^String text path label count?]
+  (doseq [threads [1 2]]
+    (let [opts {:threads threads :chunk-size 4096}
+          expected (re-seq (re-pattern re) text)]
+      (is (= expected ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) path opts)) [re label threads])
+      (when count?
+        (is (= (count expected) ((requiring-resolve 'mmap.core/count-matches) (re-pattern re) path opts)) [re label threads])))))
+
 (deftest line-ends-in-a-larger-text
   (testing "$, \\Z and \\z rule lines out within a text: they hold at a line's end, and before Java's other line terminators"
     (let [a (fn [re] (let [of (doto (.getDeclaredMethod automaton-class "of" ^"[Ljava.lang.Class;" (into-array Class [Pattern Boolean/TYPE Boolean/TYPE]))
@@ -338,11 +350,8 @@
           f (doto (java.io.File/createTempFile "line-ends" ".txt") (.deleteOnExit))]
       (spit f text :encoding "UTF-8")
       (doseq [re ["(?m)[ \\t]+$" "(?m)x[ \\t]*$" "x\\s*$" "(?m)\\w+$" "[ \\t]+$" "x\\Z" "x \\z" "(?m)x$" "(?m)y$" "(?m)^x$"
-                  "(?m)x(?=\\s)$" "(?md)x $"]
-              threads [1 2]]
-        (is (= (re-seq (re-pattern re) text)
-               ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
-            [re threads]))
+                  "(?m)x(?=\\s)$" "(?md)x $"]]
+        (is-as-re-seq re text (str f) "terminators" false))
       (testing "patterns that match the empty string at a line's end, over texts ending in \\n or empty"
         (doseq [re ["(?s)$" "x*$" "(?m)[ \\t]*$" "\\z"] t ["" "a\n" "a\n\n"]]
           (let [g (doto (java.io.File/createTempFile "line-ends" ".txt") (.deleteOnExit))]
@@ -385,10 +394,7 @@
       (let [text (str (apply str (repeat 1500 "word  \n")) t)
             f (doto (java.io.File/createTempFile "trailing" ".txt") (.deleteOnExit))]
         (spit f text)
-        (doseq [threads [1 2]]
-          (is (= (re-seq (re-pattern re) text)
-                 ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
-              [re t threads]))))))
+        (is-as-re-seq re text (str f) t false)))))
 
 (deftest matches-that-may-hold-line-ends-and-end-at-one
   (testing "(?m)\\s+$ and the like try only the runs before line ends; results equal re-seq"
@@ -398,10 +404,4 @@
       (let [text (str (apply str (repeat 600 "word  x\n \n")) t)
             f (doto (java.io.File/createTempFile "line-end-runs" ".txt") (.deleteOnExit))]
         (spit f text)
-        (doseq [threads [1 2]]
-          (is (= (re-seq (re-pattern re) text)
-                 ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
-              [re t threads])
-          (is (= (count (re-seq (re-pattern re) text))
-                 ((requiring-resolve 'mmap.core/count-matches) (re-pattern re) (str f) {:threads threads :chunk-size 4096}))
-              [re t threads]))))))
+        (is-as-re-seq re text (str f) t true)))))

@@ -62,6 +62,7 @@ final class CandidateFinder extends MatcherFinder {
     private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
     private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end
     private Prefilter lineEnds;          // LINE: where a line terminator other than \n may stand (made when first needed)
+    private Attempt attempted;           // what the attempt that attemptEach stopped at found
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
@@ -149,13 +150,8 @@ final class CandidateFinder extends MatcherFinder {
                     if (runClass != null) lo = Math.max(lo, src.runStart(runClass, c, from));
                     long hi = literalInPrefix || prefixClass == null ? c : c - prefixMin;
                     if (lo >= startLimit) return finish();
-                    for (long p = lo; p <= hi && p < startLimit; p++) {
-                        // Attempts start where chars start: at unit starts (a lone continuation byte is one) and low surrogates.
-                        if (src.utf8 && notAttemptStart(p)) continue;
-                        MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
-                        if (a == Attempt.MATCH) return acceptMatch();
-                        if (a == Attempt.STOP) return stop(p);
-                    }
+                    long p = attemptEach(lo, hi);
+                    if (p >= 0) return attempted == Attempt.MATCH ? acceptMatch() : stop(p);
                     resume = c + 1;
                     break;
                 }
@@ -164,16 +160,13 @@ final class CandidateFinder extends MatcherFinder {
                     // text's end), so it starts in the run of bytes it can hold that ends at c.
                     long lo = Math.max(from, src.runStart(facts.lineTrailingClass, c, from));
                     if (lo >= startLimit) return finish();
-                    for (long p = lo; p <= c && p < startLimit; p++) {
-                        if (src.utf8 && p < src.to && notAttemptStart(p)) continue;
-                        MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
-                        if (a == Attempt.MATCH) {
-                            boolean accepted = acceptMatch();
-                            // A match that ends at the text's end may be followed by an empty one there.
-                            if (lastEnd >= src.to && lastStart < lastEnd) textEndTried = false;
-                            return accepted;
-                        }
-                        if (a == Attempt.STOP) return stop(p);
+                    long p = attemptEach(lo, c);
+                    if (p >= 0 && attempted == Attempt.STOP) return stop(p);
+                    if (p >= 0) {
+                        boolean accepted = acceptMatch();
+                        // A match that ends at the text's end may be followed by an empty one there.
+                        if (lastEnd >= src.to && lastStart < lastEnd) textEndTried = false;
+                        return accepted;
                     }
                     resume = c + 1;
                     break;
@@ -240,6 +233,24 @@ final class CandidateFinder extends MatcherFinder {
             if (lineEnds.next(start, run) >= 0) return start;
         }
         return Math.max(start, src.unitStart(run));
+    }
+
+    /**
+     * Attempts at each position of [lo, hi] before startLimit where Java would make one: where
+     * chars start (at unit starts, a lone continuation byte being one, and low surrogates).
+     * @return the position of the first attempt that matched or ran out of window (which one
+     *         is in {@link #attempted}), or -1
+     */
+    private long attemptEach(long lo, long hi) {
+        for (long p = lo; p <= hi && p < startLimit; p++) {
+            if (src.utf8 && p < src.to && notAttemptStart(p)) continue;
+            Attempt a = attemptAt(p, windowFor(p));
+            if (a != Attempt.NONE) {
+                attempted = a;
+                return p;
+            }
+        }
+        return -1;
     }
 
     /** Whether UTF-8 position {@code p} is inside a character, where Java makes no attempt (a low surrogate aside). */
