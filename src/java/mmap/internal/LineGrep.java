@@ -170,8 +170,8 @@ public final class LineGrep {
         this.numberedUpTo = 0;
         this.linesBefore = 0;
         this.lastOutEnd = -1;
-        if (pre != null) pre.rebind(src);
         byte[] whole = data.heapBase().orElse(null) instanceof byte[] a && data.address() == 0 ? a : null;
+        if (pre != null) pre.rebind(src, whole);
         if (whole != null) {
             // A file that was read: its lines are read in place (bytes past size are not its).
             buf = whole;

@@ -12,7 +12,8 @@ final class Prefilter {
 
     private final ProbePlan plan;
     private Source src;
-    private final byte[] buf = new byte[BLOCK + 256];
+    private final byte[] own = new byte[BLOCK + 256];
+    private byte[] buf = own;             // own, or the array that holds the whole text
     private long bufStart, bufEnd;        // the text bytes buf holds
 
     /** Searches {@code src} (which may be null until {@link #rebind}) for what {@code plan} says. */
@@ -23,8 +24,24 @@ final class Prefilter {
 
     /** Makes this prefilter search {@code src} from now on (the literals stay). */
     void rebind(Source src) {
+        rebind(src, null);
+    }
+
+    /**
+     * As {@link #rebind(Source)}; when {@code whole} is not null it holds the text at the
+     * text's own positions (a file read to the heap), and is searched in place: no block is
+     * copied.
+     */
+    void rebind(Source src, byte[] whole) {
         this.src = src;
-        bufStart = bufEnd = src.from;
+        if (whole != null) {
+            buf = whole;
+            bufStart = 0;
+            bufEnd = src.to;
+        } else {
+            buf = own;
+            bufStart = bufEnd = src.from;
+        }
     }
 
     /** The first candidate in [from, limit), or -1. */
@@ -106,6 +123,7 @@ final class Prefilter {
 
     /** Loads the block at {@code pos}, keeping a little of the text before it for checking literals around a hit. */
     private void load(long pos) {
+        buf = own;
         long start = Math.max(src.from, pos - Math.min(Math.max(plan.maxK, plan.maxPairAt), 128));
         long end = Math.min(src.to, start + buf.length);
         src.copy(start, buf, 0, (int) (end - start));
