@@ -405,3 +405,28 @@
             f (doto (java.io.File/createTempFile "line-end-runs" ".txt") (.deleteOnExit))]
         (spit f text)
         (is-as-re-seq re text (str f) t true)))))
+
+(deftest a-lone-literal-without-simd-is-searched-in-the-mapping-itself
+  ;; Without SIMD a lone pair is searched word by word in the mapping, 64 KiB at a time, and
+  ;; the last bytes of each stretch by the copying search: matches at the text's start, across
+  ;; block edges and in its last bytes must all be found, as re-seq finds them.
+  (let [needle "ZQ_NEEDLE_7"
+        spots (sorted-set 0 (- 65536 5) (- 65536 16) (- 131072 1) 200003 (- (* 1024 1024) 40))
+        text (loop [sb (StringBuilder.) i 0]
+               (cond (>= i (* 1024 1024)) (str sb "zq_needle_9")
+                     (spots i) (recur (.append sb needle) (+ i (count needle)))
+                     :else (recur (.append sb (if (zero? (mod i 61)) \newline \x)) (inc i))))
+        f (doto (java.io.File/createTempFile "lone" ".txt") (.deleteOnExit))
+        cases (vec (for [re ["ZQ_NEEDLE_\\d" "(?i)zq_needle_\\d" "NEEDLE" "(?i)needle_[79]$"] threads [1 2]] [re threads]))
+        expected (vec (for [[re] cases] (vec (re-seq (re-pattern re) text))))
+        code (str "(require '[mmap.core :as m])"
+                  "(prn [mmap.internal.ByteSearch/VECTOR (mapv (fn [[re t]] (vec (m/re-seq (re-pattern re) " (pr-str (str f))
+                  " {:threads t :chunk-size 65536}))) " (pr-str cases) ")])")]
+    (spit f text)
+    (is (every? #(<= 6 (count %)) (take 2 expected)) "every planted literal is a match")
+    (let [{:keys [out err exit]} ((requiring-resolve 'mmap.test-support/run-clojure) code)
+          [vector? found] (read-string out)]
+      (is (zero? exit) err)
+      (is (false? vector?) "the child JVM runs without jdk.incubator.vector")
+      (doseq [[c e g] (map vector cases expected found)]
+        (is (= e g) (pr-str c))))))

@@ -19,8 +19,11 @@ import mmap.posix.Faults;
  *     in [-128, 127] and indexes tables with it unchecked (as {@code Byte.valueOf} does).
  * </ul>
  * Bulk reads go through {@link MemorySegment#copy}, whose stubs stop cleanly at a fault;
- * everything else (searching, decoding, regex) then runs over the heap copy. The Vector API
- * never reads a mapping: a vector load that faults is not covered by the JVM's handler.
+ * everything else (decoding, regex, SIMD searching) then runs over the heap copy. The Vector
+ * API never reads a mapping: a vector load that faults is not covered by the JVM's handler.
+ * One SWAR search reads words of a mapping in place ({@code ByteClassSearch.indexOfPairWords})
+ * and follows the first rule: its block is followed by {@link Faults#deliverPending()} before
+ * its answer is used, and it indexes no table with what it read.
  */
 public final class Access {
     private Access() {}

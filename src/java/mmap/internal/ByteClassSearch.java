@@ -1,5 +1,7 @@
 package mmap.internal;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -21,6 +23,7 @@ final class ByteClassSearch {
     record Op(Kind kind, int lo, int hi) {}
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LOWS7 = 0x7F7F7F7F7F7F7F7FL;
@@ -171,6 +174,39 @@ final class ByteClassSearch {
             }
         }
         for (; i < to; i++) if (x.table[a[i] & 0xFF] && y.table[a[i + d] & 0xFF]) return i;
+        return -1;
+    }
+
+    /**
+     * As {@link #indexOfPair(byte[], int, int, ByteClassSearch, ByteClassSearch, int)} for two
+     * one-test sets ({@link #oneTest}), reading a segment in place: a mapping is searched
+     * without first being copied to the heap, which cost as long as the search itself. Only
+     * whole words starting in [from, to - 15] are tested: the first candidate among them, or
+     * -1 (the caller tests the last bytes itself). Reads bytes [from, to + d).
+     *
+     * <p>SWAR only (a vector load that faults is not covered by the JVM's handler). A load from
+     * a page a truncated file no longer backs gives garbage here, so the caller must deliver
+     * the pending fault ({@link mmap.posix.Faults#deliverPending()}) before it uses the answer.
+     */
+    static long indexOfPairWords(MemorySegment s, long from, long to, ByteClassSearch x, ByteClassSearch y, int d) {
+        long mx = x.orMask, px = x.pattern, my = y.orMask, py = y.pattern;
+        long i = from;
+        while (i + 16 <= to) {
+            if (x.rare) {
+                // Four words at a time while the first byte is absent: one branch per 32 bytes.
+                for (; i + 32 <= to; i += 32) {
+                    long w0 = (s.get(LONG_LE, i) | mx) ^ px, w1 = (s.get(LONG_LE, i + 8) | mx) ^ px;
+                    long w2 = (s.get(LONG_LE, i + 16) | mx) ^ px, w3 = (s.get(LONG_LE, i + 24) | mx) ^ px;
+                    if ((anyZero(w0) | anyZero(w1) | anyZero(w2) | anyZero(w3)) != 0) break;
+                }
+            }
+            for (long stop = Math.min(to, i + 32); i + 16 <= stop; i += 16) {
+                long g0 = anyZero((s.get(LONG_LE, i) | mx) ^ px), g1 = anyZero((s.get(LONG_LE, i + 8) | mx) ^ px);
+                long f0 = g0 & anyZero((s.get(LONG_LE, i + d) | my) ^ py);
+                long f1 = g1 & anyZero((s.get(LONG_LE, i + 8 + d) | my) ^ py);
+                if ((f0 | f1) != 0) return f0 != 0 ? i + (Long.numberOfTrailingZeros(f0) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(f1) >>> 3);
+            }
+        }
         return -1;
     }
 

@@ -3,9 +3,10 @@ package mmap.internal;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The text a scan reads: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1, and the
- * only place a scan reads the segment. Every read is a copy to the heap ({@link Access}), so
- * that no search, decoding or matching ever runs over mapped memory.
+ * The text a scan reads: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1. Every
+ * read is a copy to the heap ({@link Access}), so that no decoding or matching ever runs over
+ * mapped memory; the one search that reads a mapping in place is {@link Prefilter}'s SWAR pair
+ * search, which delivers faults before it uses what it read.
  */
 final class Source {
     final MemorySegment seg;
