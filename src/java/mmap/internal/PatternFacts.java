@@ -56,7 +56,7 @@ final class PatternFacts {
      * than {@code c - prefixMin} unless the literal's first byte can be part of the prefix.
      */
     record Plan(Mode mode, List<ByteSet[]> literals, ByteSet prefixClass, int prefixMin, boolean literalInPrefix,
-                ByteSet runClass, long score) {}
+                ByteSet runClass, long score, long choiceScore) {}
 
     final Node tree;
     /**
@@ -522,7 +522,8 @@ final class PatternFacts {
 
         Plan best = null;
         for (Plan p : plans) {
-            if (best == null || p.score() < best.score() || (p.score() == best.score() && p.mode().ordinal() < best.mode().ordinal()))
+            if (best == null || p.choiceScore() < best.choiceScore()
+                    || (p.choiceScore() == best.choiceScore() && p.mode().ordinal() < best.mode().ordinal()))
                 best = p;
         }
         return best;
@@ -541,6 +542,6 @@ final class PatternFacts {
         int prefixMin = before == null ? 0 : before.min;
         boolean inPrefix = false;
         if (prefixClass != null) for (ByteSet[] l : encoded) inPrefix |= l[0].intersects(prefixClass);
-        plans.add(new Plan(mode, encoded, prefixClass, prefixMin, inPrefix, runClass, score));
+        plans.add(new Plan(mode, encoded, prefixClass, prefixMin, inPrefix, runClass, score, RequiredLiterals.choiceScore(lits, utf8)));
     }
 }

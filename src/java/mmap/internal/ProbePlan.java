@@ -66,6 +66,15 @@ final class ProbePlan {
         int[] triples = few && ByteSearch.VECTOR ? ownTriples(literals) : null;
         int[] own = triples != null ? pairsOf(triples) : few ? ownPairs(literals) : null;
         int[] pair = own != null ? own : literals == null ? null : literals.length == 1 ? rarestPair(literals[0]) : sharedPair(literals);
+        // SIMD only: in SWAR the third test costs more than the stops it saves (measured
+        // slower for (?i)timeout, the same for \bint\b, on the JDK sources).
+        int third = pair != null && literals.length == 1 && ByteSearch.VECTOR ? thirdPosition(literals[0], pair[1], pair[1] + pair[0]) : -1;
+        if (third >= 0 && third < pair[1]) {
+            // The third stands before the pair: the triple starts there, the pair's first second.
+            int a = pair[1], b = pair[1] + pair[0];
+            pair = new int[]{a - third, third};
+            third = b;
+        }
         if (pair == null) {
             pairFirst = pairSecond = null;
             pairs = null;
@@ -99,9 +108,6 @@ final class ProbePlan {
                 }
                 pairs = ByteClassSearch.Pairs.of(xs, ys, pairDistance, triples == null ? null : zs, e);
             }
-            // SIMD only: in SWAR the third test costs more than the stops it saves (measured
-            // slower for (?i)timeout, the same for \bint\b, on the JDK sources).
-            int third = literals.length == 1 && ByteSearch.VECTOR ? thirdPosition(literals[0], pairAts[0], pairAts[0] + pairDistance) : -1;
             pairThird = third < 0 ? null : new ByteClassSearch(literals[0][third]);
             thirdDistance = third < 0 ? 0 : third - pairAts[0];
             pairReach = Math.max(pairDistance, Math.max(thirdDistance, pairs == null ? 0 : pairs.e));
@@ -109,14 +115,17 @@ final class ProbePlan {
     }
 
     /**
-     * The rarest position after {@code a} (not {@code b}, within PAIR_SPAN of {@code a}) whose
-     * set is one EQ or FOLD test, when {@code a} and {@code b} are such tests too; else -1.
+     * The rarest position other than {@code a} and {@code b} (a &lt; b), before or after them
+     * with all three within PAIR_SPAN, whose set is one EQ or FOLD test, when {@code a} and
+     * {@code b} are such tests too; else -1. Before them counts too: the pair of ".length()"
+     * is its rarest bytes "()", a bigram that stands nearly everywhere in Java, and the rarest
+     * third byte, "g", stands before it.
      */
     private static int thirdPosition(ByteSet[] lit, int a, int b) {
         if (!oneTest(lit[a]) || !oneTest(lit[b])) return -1;
         int best = -1;
-        for (int c = a + 1; c < Math.min(lit.length, a + PAIR_SPAN + 1); c++) {
-            if (c != b && oneTest(lit[c]) && (best < 0 || cost(lit[c]) < cost(lit[best]))) best = c;
+        for (int c = Math.max(0, b - PAIR_SPAN); c < Math.min(lit.length, a + PAIR_SPAN + 1); c++) {
+            if (c != a && c != b && oneTest(lit[c]) && (best < 0 || cost(lit[c]) < cost(lit[best]))) best = c;
         }
         return best;
     }

@@ -224,7 +224,7 @@ final class RequiredLiterals {
         long bestScore = Long.MAX_VALUE;
         for (List<Lit> o : options) {
             if (usable(o) == null) continue;
-            long s = score(o, utf8);
+            long s = choiceScore(o, utf8);
             if (s < bestScore) { bestScore = s; best = o; }
         }
         return best;
@@ -243,6 +243,33 @@ final class RequiredLiterals {
             int probe = Integer.MAX_VALUE;
             for (ByteSet b : bytes) probe = Math.min(probe, b.worstRank() + 4 * (b.size() - 1));
             worst = Math.max(worst, probe);
+            shortest = Math.min(shortest, bytes.length);
+        }
+        return worst * 1000 + set.size() * 10 + Math.max(0, 64 - shortest);
+    }
+
+    /**
+     * Which of several literal sets to search for, lower being better: for the worst literal,
+     * how often its two rarest positions stand together, as the rank a single byte that common
+     * would have (ranks step by a factor of two every 14 places: two positions of ranks r and s
+     * together are as common as one of rank r + s - 293); a literal of one byte counts that
+     * byte. Then as {@link #score}. By the rarest byte alone, " e)" of
+     * {@code catch \((\w+) e\)} beat "catch (" (its ")" ranks one place rarer than "(") and
+     * stopped at every "e)". {@link #score} stays the measure of how weak the chosen set is.
+     */
+    static long choiceScore(List<Lit> set, boolean utf8) {
+        long worst = 0;
+        int shortest = Integer.MAX_VALUE;
+        for (Lit l : set) {
+            ByteSet[] bytes = encode(l, utf8);
+            if (bytes == null) return Long.MAX_VALUE;
+            int rarest = Integer.MAX_VALUE, next = Integer.MAX_VALUE;
+            for (ByteSet b : bytes) {
+                int cost = b.worstRank() + 4 * (b.size() - 1);
+                if (cost < rarest) { next = rarest; rarest = cost; }
+                else if (cost < next) next = cost;
+            }
+            worst = Math.max(worst, next == Integer.MAX_VALUE ? rarest : Math.min(rarest, rarest + next - 293));
             shortest = Math.min(shortest, bytes.length);
         }
         return worst * 1000 + set.size() * 10 + Math.max(0, 64 - shortest);
