@@ -73,6 +73,12 @@
       (let [lits (literals re)]
         (is (not (contains? (or lits #{}) "ERROR")) re)
         (is (not (contains? (or lits #{}) "abc")) re))))
+  (testing "of the literals every match holds, the one whose two rarest bytes stand together least often"
+    ;; by the rarest byte alone, " e)" (its ")" one rank rarer than "(") and "(" won
+    (doseq [[re expected] [["catch \\((\\w+) e\\)" #{"catch ("}]
+                           ["\\bfor\\s*\\(" #{"for"}]
+                           ["(?i)timeout" #{"[Tt][Ii][Mm][Ee][Oo][Uu][Tt]"}]]]
+      (is (= expected (literals re)) re)))
   (testing "how a candidate leads to a match"
     (is (= "PREFIX" (plan-mode "ERROR|WARN|FATAL")))
     (is (#{"BOUNDED" "LINE"} (plan-mode "\\w+Exception\\b")) "the match starts before the literal")))
@@ -155,6 +161,17 @@
     (testing "a literal of three or more single-byte (or case-folded) positions"
       (doseq [re ["\\bint\\b" "(?i)timeout" "\\w+Exception\\b"]]
         (is (= simd? (some? (third re))) re)))
+    (testing "the third may stand before the pair: the triple then starts there"
+      ;; ".length()": the rarest pair is the bigram "()", the rarest third byte the "g" before it
+      (let [probes (some-> (facts "\\w+\\.length\\(\\)") (call "literalProbes"))]
+        (when simd?
+          (is (= [4 3 4] [(first (field probes "pairAts")) (field probes "pairDistance") (field probes "thirdDistance")])))
+        (let [text (str "a.length() " (apply str (repeat 2000 "x.size() s.length(); long()g()(ng() ")) "\nend.length()")
+              f (doto (java.io.File/createTempFile "third" ".txt") (.deleteOnExit))]
+          (spit f text)
+          (doseq [threads [1 2]]
+            (is (= (re-seq #"\w+\.length\(\)" text)
+                   ((requiring-resolve 'mmap.core/re-seq) #"\w+\.length\(\)" (str f) {:threads threads :chunk-size 4096})))))))
     (testing "two bytes, several literals, or a position that needs a class test: a pair"
       (doseq [re ["->" "ERROR|WARN" "[0-9][0-9][0-9]"]]
         (is (nil? (third re)) re))))

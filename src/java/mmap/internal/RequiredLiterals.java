@@ -232,20 +232,10 @@ final class RequiredLiterals {
 
     /**
      * How costly a search for the set is, lower being better: the commonness of the rarest byte
-     * position of its worst literal, then shorter literals before longer ones.
+     * position of its worst literal, then longer literals before shorter ones.
      */
     static long score(List<Lit> set, boolean utf8) {
-        long worst = 0;
-        int shortest = Integer.MAX_VALUE;
-        for (Lit l : set) {
-            ByteSet[] bytes = encode(l, utf8);
-            if (bytes == null) return Long.MAX_VALUE;
-            int probe = Integer.MAX_VALUE;
-            for (ByteSet b : bytes) probe = Math.min(probe, b.worstRank() + 4 * (b.size() - 1));
-            worst = Math.max(worst, probe);
-            shortest = Math.min(shortest, bytes.length);
-        }
-        return worst * 1000 + set.size() * 10 + Math.max(0, 64 - shortest);
+        return measure(set, utf8, false);
     }
 
     /**
@@ -258,6 +248,11 @@ final class RequiredLiterals {
      * stopped at every "e)". {@link #score} stays the measure of how weak the chosen set is.
      */
     static long choiceScore(List<Lit> set, boolean utf8) {
+        return measure(set, utf8, true);
+    }
+
+    /** {@link #score}, or with {@code pairs} {@link #choiceScore}. */
+    private static long measure(List<Lit> set, boolean utf8, boolean pairs) {
         long worst = 0;
         int shortest = Integer.MAX_VALUE;
         for (Lit l : set) {
@@ -269,7 +264,7 @@ final class RequiredLiterals {
                 if (cost < rarest) { next = rarest; rarest = cost; }
                 else if (cost < next) next = cost;
             }
-            worst = Math.max(worst, next == Integer.MAX_VALUE ? rarest : Math.min(rarest, rarest + next - 293));
+            worst = Math.max(worst, !pairs || next == Integer.MAX_VALUE ? rarest : Math.min(rarest, rarest + next - 293));
             shortest = Math.min(shortest, bytes.length);
         }
         return worst * 1000 + set.size() * 10 + Math.max(0, 64 - shortest);
