@@ -423,6 +423,28 @@
         (spit f text)
         (is-as-re-seq re text (str f) t true)))))
 
+(deftest matches-that-start-at-line-starts
+  (testing "every match starts at the text's start or after a line terminator: ^ (any flags) or \\A first"
+    (doseq [re ["(?m)^$" "^abc" "\\Aabc" "(?m)(?:^a|^b)" "(?m)(^\\s*)$" "(?i:^x)"]]
+      (is (true? (call (facts re) "startsAtLineStart")) re))
+    (doseq [re ["a|^b" "(?:^)?x" "(?=x)^x" "x^" "\\bx" "(?m)$"]]
+      (is (false? (call (facts re) "startsAtLineStart")) re)))
+  (testing "only line starts are tried; results equal re-seq"
+    (doseq [re ["(?m)^$" "(?m)^\\s*$" "(?m)^" "^\\s*" "\\A" "(?m)^(?:$|x)" "(?md)^$" "(?m)^\\W*$" "(?m)^(?<=\\n)"]
+            t ["" "\n" "\r\n\r\n" "a\r\rb" "x\u2028\u2028y" "\u0085\u0085" "é\n\n" "\n\n\n" " \r \n\r\n"]]
+      (let [text (str t (apply str (repeat 500 "word x\n\n \r\n")) t)
+            f (doto (java.io.File/createTempFile "line-starts" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (is-as-re-seq re text (str f) t true))))
+  (testing "in Latin-1, where 0x85 alone is NEL and C2, E2 start no terminator"
+    (let [text (str "\u0085\u0085x\u00c2\n\u00e2\n" (apply str (repeat 500 "word x\n\n \r\n")) "\u0085")
+          f (doto (java.io.File/createTempFile "line-starts" ".txt") (.deleteOnExit))]
+      (with-open [o (java.io.FileOutputStream. f)] (.write o (.getBytes text "ISO-8859-1")))
+      (doseq [re ["(?m)^$" "(?m)^" "(?m)^.$"] threads [1 2]]
+        (is (= (re-seq (re-pattern re) text)
+               ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096 :encoding :latin-1}))
+            [re threads])))))
+
 (deftest a-lone-literal-without-simd-is-searched-in-the-mapping-itself
   ;; Without SIMD a lone pair is searched word by word in the mapping, 64 KiB at a time, and
   ;; the last bytes of each stretch by the copying search: matches at the text's start, across

@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  *     from R or the line's start, and the scan resumes after the line.
  * <li>AUTOMATON (every match stays on one line): the candidates are the lines from R on that
  *     a {@link LineAutomaton} does not rule out, each searched as in LINE.
+ * <li>LINE_ENDS (every match may hold line ends and ends at one): the runs of bytes a match can
+ *     hold before each line end, and before the text's end, are tried.
+ * <li>LINE_STARTS (every match starts at a line start, or the text's start): the search's
+ *     start, then the position after each line terminator, is tried.
  * </ul>
  *
  * <p>For a pattern that stays on one line, a {@link LineAutomaton} also judges the line of
@@ -30,7 +34,7 @@ import java.util.regex.Pattern;
  * for reading them, the finder stops asking it.
  */
 final class CandidateFinder extends MatcherFinder {
-    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON, LINE_ENDS }
+    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON, LINE_ENDS, LINE_STARTS }
 
     /**
      * After judging this many lines, the automaton must have ruled out one in eight to go on:
@@ -63,6 +67,7 @@ final class CandidateFinder extends MatcherFinder {
     private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end
     private Prefilter lineEnds;          // LINE: where a line terminator other than \n may stand (made when first needed)
     private Attempt attempted;           // what the attempt that attemptEach stopped at found
+    private boolean searchStartTried;    // LINE_STARTS: whether the position the search started at was tried
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
@@ -79,7 +84,7 @@ final class CandidateFinder extends MatcherFinder {
             prefixClass = runClass = null;
             prefixMin = 0;
             literalInPrefix = false;
-        } else if (mode == Mode.FIRST_BYTE || mode == Mode.LINE_ENDS) {
+        } else if (mode == Mode.FIRST_BYTE || mode == Mode.LINE_ENDS || mode == Mode.LINE_STARTS) {
             pre = new Prefilter(src, mode == Mode.FIRST_BYTE ? facts.firstByteProbes() : facts.lineEndProbes());
             prefixClass = runClass = null;
             prefixMin = 0;
@@ -103,6 +108,33 @@ final class CandidateFinder extends MatcherFinder {
         }
         while (true) {
             long from = resume;
+            if (mode == Mode.LINE_STARTS) {
+                long p = from;
+                if (searchStartTried) {
+                    // The first line start at or after R: after a terminator that ends at R or
+                    // later, which may start up to three bytes before R (U+2028 is E2 80 A8: an
+                    // empty match just before one resumes after it).
+                    long t = Math.max(src.from, from - 3);
+                    while (true) {
+                        t = pre.next(t, Math.min(startLimit, src.to));
+                        if (t < 0) return finish();
+                        p = t + terminatorLength(t);
+                        if (p >= from) break;
+                        t++;
+                    }
+                }
+                searchStartTried = true;
+                if (p >= startLimit || p > src.to) return finish();
+                if (src.utf8 && p < src.to && notAttemptStart(p)) {
+                    resume = p + 1;
+                    continue;
+                }
+                MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
+                if (a == Attempt.MATCH) return acceptMatch();
+                if (a == Attempt.STOP) return stop(p);
+                resume = p + 1;
+                continue;
+            }
             // (LINE_ENDS tries the text's end itself, where an empty match may follow one just before it.)
             if (from >= startLimit || from > src.to || (from == src.to && (mode != Mode.LINE_ENDS || textEndTried))) return finish();
             long limit = mode == Mode.PREFIX || mode == Mode.FIRST_BYTE ? startLimit : src.to;
@@ -214,6 +246,17 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    /**
+     * The length of the line terminator whose first byte the line-end probes found at {@code t}:
+     * in UTF-8 U+0085 is C2 85 and U+2028/U+2029 are E2 80 A8/A9; every other probe byte is one.
+     * (Where those lead bytes begin other characters, the position after them is only tried in vain.)
+     */
+    private int terminatorLength(long t) {
+        if (!src.utf8) return 1;
+        int b = src.byteAt(t) & 0xFF;
+        return b == 0xC2 ? 2 : b == 0xE2 ? 3 : 1;
     }
 
     /**

@@ -233,6 +233,22 @@ final class PatternFacts {
         return bytes.size() >= 250 ? null : new ByteClassSearch(bytes);
     }
 
+    /**
+     * Whether every match starts at the text's start or right after a line terminator: the
+     * pattern starts with {@code ^} (with or without MULTILINE) or {@code \A}.
+     */
+    boolean startsAtLineStart() {
+        return tree != null && startsAt(tree);
+    }
+
+    private static boolean startsAt(Node n) {
+        if (n instanceof Anchor a) return a.kind() == Kind.LINE_START || a.kind() == Kind.TEXT_START;
+        if (n instanceof Group g) return startsAt(g.body());
+        if (n instanceof Seq s) return !s.items().isEmpty() && startsAt(s.items().get(0));
+        if (n instanceof Alt a) return !a.branches().isEmpty() && a.branches().stream().allMatch(PatternFacts::startsAt);
+        return false;
+    }
+
     /** Whether every match ends at the text's end, or with {@code lines} at a line's end: the pattern ends with such an anchor. */
     private static boolean endsAt(Node n, boolean lines) {
         if (n instanceof Anchor a) {

@@ -140,6 +140,10 @@ public final class RegexScanner {
         } else if (fast && facts.firstBytes != null && sparse(facts.firstBytes)) {
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.FIRST_BYTE, lines, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
+        } else if (fast && lines == null && facts.startsAtLineStart()) {
+            // (?m)^$: where a line starts, not at every position of the text.
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.LINE_STARTS, null, margin, firstWindow,
+                    searchFrom, startLimit, windowLimit, cancel);
         } else if (lines != null) {
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.AUTOMATON, lines, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
