@@ -125,14 +125,9 @@ final class CandidateFinder extends MatcherFinder {
                 }
                 searchStartTried = true;
                 if (p >= startLimit || p > src.to) return finish();
-                if (src.utf8 && p < src.to && notAttemptStart(p)) {
-                    resume = p + 1;
-                    continue;
-                }
-                MatcherFinder.Attempt a = attemptAt(p, windowFor(p));
+                Attempt a = tryAt(p);
                 if (a == Attempt.MATCH) return acceptMatch();
                 if (a == Attempt.STOP) return stop(p);
-                resume = p + 1;
                 continue;
             }
             // (LINE_ENDS tries the text's end itself, where an empty match may follow one just before it.)
@@ -166,14 +161,9 @@ final class CandidateFinder extends MatcherFinder {
             }
             switch (mode) {
                 case PREFIX, FIRST_BYTE: {
-                    if (src.utf8 && notAttemptStart(c)) {
-                        resume = c + 1;           // inside a character: no position Java would try
-                        break;
-                    }
-                    MatcherFinder.Attempt a = attemptAt(c, windowFor(c));
+                    Attempt a = tryAt(c);
                     if (a == Attempt.MATCH) return acceptMatch();
                     if (a == Attempt.STOP) return stop(c);
-                    resume = c + 1;
                     break;
                 }
                 case BOUNDED: {
@@ -246,6 +236,16 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    /**
+     * The attempt at {@code p} alone, as {@link #attemptAt}; none inside a character (no
+     * position Java would try). When it finds nothing the search resumes after {@code p}.
+     */
+    private Attempt tryAt(long p) {
+        Attempt a = src.utf8 && p < src.to && notAttemptStart(p) ? Attempt.NONE : attemptAt(p, windowFor(p));
+        if (a == Attempt.NONE) resume = p + 1;
+        return a;
     }
 
     /**
