@@ -445,6 +445,21 @@
                ((requiring-resolve 'mmap.core/re-seq) (re-pattern re) (str f) {:threads threads :chunk-size 4096 :encoding :latin-1}))
             [re threads])))))
 
+(deftest a-failed-attempt-in-a-leading-run-rules-out-the-rest-of-it
+  (testing "the pattern starts with an unbounded class repetition and the rest never looks at the match's start"
+    (doseq [re ["\\w+\\s*=\\s*\\w+;" "(\\w+)@x" "[a-z]*x" "(?i)[a-z]+ing\\b" "\\w++y" "\\w+(?=x)y"]]
+      (is (some? (field (facts re) "leadingRun")) re)))
+  (testing "bounded, atomic, alone, or a rest that looks back: none"
+    (doseq [re ["(\\w)\\w+\\1" "\\w+\\1" "\\w+(?<=ab)c" "x\\w+" "\\w+" "(?>\\w+)x" "\\w{2,5}x" "\\w+\\Gx" "(?:\\w|-)+x"]]
+      (is (nil? (field (facts re) "leadingRun")) re)))
+  (testing "results equal re-seq"
+    (let [text (str (apply str (repeat 300 "  int foo = bar;\n\tx.y=z ;é=b; ab_c1 = 2;RUNNING sing ingx abxyy zzxx IllegalStateException\n"))
+                    "end= x;")
+          f (doto (java.io.File/createTempFile "leading-run" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["\\w+\\s*=\\s*\\w+;" "\\w+Exception\\b" "[a-z]*x\\b" "(?i)[a-z]+ing\\b" "\\w+\\b=" "(\\w+)\\s*;" "\\w++y" "[a-z]+xy"]]
+        (is-as-re-seq re text (str f) "leading run" true)))))
+
 (deftest a-lone-literal-without-simd-is-searched-in-the-mapping-itself
   ;; Without SIMD a lone pair is searched word by word in the mapping, 64 KiB at a time, and
   ;; the last bytes of each stretch by the copying search: matches at the text's start, across

@@ -60,6 +60,8 @@ final class CandidateFinder extends MatcherFinder {
     private boolean scanCut;             // whether scanEnd cuts that line
     private long lastAttempt = -1;       // where the engine last went to work
     private long knownLineFrom = -1, knownLineEnd = -1;   // no \n in [knownLineFrom, knownLineEnd)
+    /** Runs of positions up to this long are read once, so that attemptEach can pass the positions no match starts at. */
+    private static final int ATTEMPT_RUN_BYTES = 4096;
     /** Lines longer than this are not decoded whole. */
     private static final long LONG_LINE = 1 << 20;
     private final PatternFacts facts;
@@ -285,12 +287,24 @@ final class CandidateFinder extends MatcherFinder {
      *         is in {@link #attempted}), or -1
      */
     private long attemptEach(long lo, long hi) {
+        // Positions whose byte no match starts with are passed without an attempt: before the
+        // "=" of \w+\s*=\s*\w+; the run of [\w\s] holds the line's indentation and line ends.
+        ByteSet first = facts.firstBytes;
+        long known = Math.min(Math.min(hi, startLimit - 1), src.to - 1) - lo + 1;
+        byte[] bytes = first != null && known > 0 && known <= ATTEMPT_RUN_BYTES ? lineBuf() : null;
+        if (bytes != null) src.copy(lo, bytes, 0, (int) known);
         for (long p = lo; p <= hi && p < startLimit; p++) {
+            if (bytes != null && p - lo < known && !first.contains(bytes[(int) (p - lo)] & 0xFF)) continue;
             if (src.utf8 && p < src.to && notAttemptStart(p)) continue;
             Attempt a = attemptAt(p, windowFor(p));
             if (a != Attempt.NONE) {
                 attempted = a;
                 return p;
+            }
+            ByteSet run = facts.leadingRun;
+            if (run != null && bytes != null) {
+                // Failed at a byte of the leading class: so will the next one of it (PatternFacts.leadingRun).
+                while (p + 1 - lo < known && run.contains(bytes[(int) (p - lo)] & 0xFF) && run.contains(bytes[(int) (p + 1 - lo)] & 0xFF)) p++;
             }
         }
         return -1;

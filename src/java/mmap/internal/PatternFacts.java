@@ -249,6 +249,52 @@ final class PatternFacts {
         return false;
     }
 
+    /**
+     * The ASCII bytes of {@code C} when the pattern starts with an unbounded repetition of one
+     * class {@code C} ({@code \w+}, {@code [a-z]*}) and the rest of it does not look at where the
+     * match began (no back reference, lookbehind or {@code \G}); else null. Then where an
+     * attempt at a byte of the set fails, an attempt at the next byte fails too when that is in
+     * the set: a match from there, {@code C} up to some k and the rest from k, would be one from
+     * the byte before as well. (Before the "=" of {@code \w+\s*=\s*\w+;}, each word was
+     * otherwise tried at every letter, each try running to the word's end.) Set once, by
+     * {@link #of}, before the facts are shared.
+     */
+    ByteSet leadingRun;
+
+    private static ByteSet leadingRun(Pattern p) {
+        boolean[] all = null;
+        for (int flags : RegexSyntax.compileFlags(p)) {
+            Node tree = RegexSyntax.parse(p, flags);
+            boolean[] in = tree == null ? null : leadingRunOf(tree);
+            if (in == null) return null;
+            if (all == null) all = in.clone();
+            else for (int b = 0; b < 128; b++) all[b] &= in[b];
+        }
+        if (all == null) return null;
+        ByteSet run = new ByteSet();
+        for (int b = 0; b < 128; b++) if (all[b]) run.add(b);
+        return run.isEmpty() ? null : run;
+    }
+
+    /** Which ASCII characters the leading repetition's class holds (see {@link #leadingRun}), or null. */
+    private static boolean[] leadingRunOf(Node tree) {
+        if (!(tree instanceof Seq s) || s.items().size() < 2) return null;
+        Node first = s.items().get(0);
+        while (first instanceof Group g && !g.atomic()) first = g.body();
+        if (!(first instanceof Rep r) || r.max() != -1 || !(r.body() instanceof Cls c)) return null;
+        for (Node n : s.items().subList(1, s.items().size())) if (looksAtStart(n)) return null;
+        return CharSets.asciiMembers(c);
+    }
+
+    /** Whether {@code n} may depend on where the match began: a back reference, a lookbehind, {@code \G}, or anything not read. */
+    private static boolean looksAtStart(Node n) {
+        if (n instanceof BackRef || n instanceof Opaque) return true;
+        if (n instanceof Look l && l.behind()) return true;
+        if (n instanceof Anchor a && a.kind() == Kind.PREVIOUS_MATCH) return true;
+        for (Node c : children(n)) if (looksAtStart(c)) return true;
+        return false;
+    }
+
     /** Whether every match ends at the text's end, or with {@code lines} at a line's end: the pattern ends with such an anchor. */
     private static boolean endsAt(Node n, boolean lines) {
         if (n instanceof Anchor a) {
@@ -312,6 +358,7 @@ final class PatternFacts {
             PatternFacts g = new PatternFacts(p, flags, utf8);
             f = f == null ? g : merge(f, g);
         }
+        f.leadingRun = leadingRun(p);
         synchronized (CACHE) { CACHE.put(key, f); }
         return f;
     }
