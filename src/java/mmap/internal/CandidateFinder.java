@@ -245,7 +245,8 @@ final class CandidateFinder extends MatcherFinder {
      * position Java would try). When it finds nothing the search resumes after {@code p}.
      */
     private Attempt tryAt(long p) {
-        Attempt a = src.utf8 && p < src.to && notAttemptStart(p) ? Attempt.NONE : attemptAt(p, windowFor(p));
+        boolean inside = src.utf8 && p < src.to && Utf8.continuation(pre.byteAt(p) & 0xFF) && notAttemptStart(p);
+        Attempt a = inside ? Attempt.NONE : attemptAt(p, windowFor(p));
         if (a == Attempt.NONE) resume = p + 1;
         return a;
     }
@@ -257,7 +258,7 @@ final class CandidateFinder extends MatcherFinder {
      */
     private int terminatorLength(long t) {
         if (!src.utf8) return 1;
-        int b = src.byteAt(t) & 0xFF;
+        int b = pre.byteAt(t) & 0xFF;
         return b == 0xC2 ? 2 : b == 0xE2 ? 3 : 1;
     }
 

@@ -144,7 +144,8 @@ final class Prefilter {
         return -1;
     }
 
-    private byte byteAt(long p) {
+    /** The byte at {@code p}: from the block this prefilter holds when it holds {@code p} (a candidate and the bytes near it), with no read of the mapping. */
+    byte byteAt(long p) {
         if (p >= bufStart && p < bufEnd) return buf[(int) (p - bufStart)];
         return src.byteAt(p);
     }
