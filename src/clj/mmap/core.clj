@@ -407,7 +407,7 @@
     :threads      at most this many threads scan at once (default: every core); results
                   stay in order
     :executor     a java.util.concurrent.Executor to run them on (default: a shared pool)
-    :chunk-size   bytes per parallel task to start with (default 256 KiB, 8 MiB for count-matches)
+    :chunk-size   bytes per parallel task to start with (default 1 MiB, 8 MiB for count-matches)
     :window       first window in bytes (default 512 KiB; tiny ones are for tests)"
   ([re m] (re-seq re m nil))
   ([re m opts] (lazy-of "re-seq" re m opts regex/re-groups-of)))

@@ -92,8 +92,12 @@ public final class ParallelScan<T> implements AutoCloseable {
     private final ArrayList<T> batch = new ArrayList<>();
     private long emitted;
 
-    /** Bytes per task when results are made, and when they are only counted. */
-    public static final long MATCH_CHUNK = 256 << 10, COUNT_CHUNK = 8 << 20;
+    /**
+     * Bytes per task when results are made, and when they are only counted. Each task costs a
+     * hand-off between threads: with 256 KiB, {@code re-seq} of {@code é} over 32 MB of man pages
+     * took 0.067 s on two threads, more than on one (0.053 s); with 1 MiB, 0.037 s.
+     */
+    public static final long MATCH_CHUNK = 1 << 20, COUNT_CHUNK = 8 << 20;
     /** Texts up to this many bytes are scanned on the caller's thread, unless a chunk size says otherwise. */
     public static final long MIN_SPLIT = 4 << 20;
 
