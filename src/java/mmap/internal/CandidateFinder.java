@@ -245,7 +245,7 @@ final class CandidateFinder extends MatcherFinder {
      * position Java would try). When it finds nothing the search resumes after {@code p}.
      */
     private Attempt tryAt(long p) {
-        boolean inside = src.utf8 && p < src.to && Utf8.continuation(pre.byteAt(p) & 0xFF) && notAttemptStart(p);
+        boolean inside = src.utf8 && p < src.to && notAttemptStart(p, pre.byteAt(p));
         Attempt a = inside ? Attempt.NONE : attemptAt(p, windowFor(p));
         if (a == Attempt.NONE) resume = p + 1;
         return a;
@@ -296,7 +296,7 @@ final class CandidateFinder extends MatcherFinder {
         if (bytes != null) src.copy(lo, bytes, 0, (int) known);
         for (long p = lo; p <= hi && p < startLimit; p++) {
             if (bytes != null && p - lo < known && !first.contains(bytes[(int) (p - lo)] & 0xFF)) continue;
-            if (src.utf8 && p < src.to && notAttemptStart(p)) continue;
+            if (src.utf8 && p < src.to && notAttemptStart(p, bytes != null && p - lo < known ? bytes[(int) (p - lo)] : src.byteAt(p))) continue;
             Attempt a = attemptAt(p, windowFor(p));
             if (a != Attempt.NONE) {
                 attempted = a;
@@ -313,7 +313,12 @@ final class CandidateFinder extends MatcherFinder {
 
     /** Whether UTF-8 position {@code p} is inside a character, where Java makes no attempt (a low surrogate aside). */
     private boolean notAttemptStart(long p) {
-        return Utf8.continuation(src.byteAt(p) & 0xFF) && src.unitStart(p) != p && !(lowSurrogates && src.lowSurrogateAt(p));
+        return notAttemptStart(p, src.byteAt(p));
+    }
+
+    /** As {@link #notAttemptStart(long)}, given the byte at {@code p} (read already: only a continuation byte needs more reads). */
+    private boolean notAttemptStart(long p, byte at) {
+        return Utf8.continuation(at & 0xFF) && src.unitStart(p) != p && !(lowSurrogates && src.lowSurrogateAt(p));
     }
 
     /**

@@ -30,18 +30,13 @@ final class Prefilter {
     /** Searches {@code src} (which may be null until {@link #rebind}) for what {@code plan} says. */
     Prefilter(Source src, ProbePlan plan) {
         this.plan = plan;
-        if (src != null) rebind(src);
-    }
-
-    /** Makes this prefilter search {@code src} from now on (the literals stay). */
-    void rebind(Source src) {
-        rebind(src, null);
+        if (src != null) rebind(src, null);
     }
 
     /**
-     * As {@link #rebind(Source)}; when {@code whole} is not null it holds the text at the
-     * text's own positions (a file read to the heap), and is searched in place: no block is
-     * copied.
+     * Makes this prefilter search {@code src} from now on (the literals stay). When
+     * {@code whole} is not null it holds the text at the text's own positions (a file read to
+     * the heap), and is searched in place: no block is copied.
      */
     void rebind(Source src, byte[] whole) {
         this.src = src;
