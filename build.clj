@@ -104,8 +104,9 @@
     (b/delete {:path mmgrep-dir})
     (b/jar {:class-dir class-dir :jar-file jar :main 'mmap.Grep
             :manifest {"Enable-Native-Access" "ALL-UNNAMED"}})
-    ;; The training run searches src/ and one file large enough to be mapped, so that the
-    ;; archive holds the mapping path's classes and native-call stubs too.
+    ;; The training run searches src/ and one 2 MiB file. The command reads files of up to
+    ;; its share of the heap (FileBytes.Reader), so the mapping path, which serves only larger
+    ;; files, is not trained.
     (let [big (io/file mmgrep-dir "training.txt")
           sources (->> (file-seq (io/file "src")) (filter #(.isFile ^java.io.File %)) (map slurp) (apply str))]
       (with-open [w (io/writer big)]

@@ -8,6 +8,7 @@
             [clojure.test :refer [deftest is testing]]
             [mmap.core :as m]
             [mmap.grep :as grep]
+            [mmap.proc :as proc]
             [mmap.test-support :as ts])
   (:import (java.io ByteArrayOutputStream PrintStream)))
 
@@ -218,3 +219,29 @@
     (is (= (:err in-process) err) "only grep's own messages: no incubator or class-archive warnings")
     (is (not (str/includes? err "WARNING")))
     (is (= (:out in-process) out))))
+
+(defn- maps-of
+  "How many of this process's mappings (/proc/self/maps) are of file `f`."
+  [^java.io.File f]
+  (count (filter #(= (.getCanonicalPath f) (:path %)) (proc/maps))))
+
+(deftest file-bytes-reads-up-to-its-limit-and-maps-beyond
+  ;; The grep command reads files up to a thread's share of the heap and maps only larger ones.
+  (let [small (ts/temp-file (apply str (repeat 100 "a")))
+        large (ts/temp-file (apply str (repeat 10000 "b\n")))
+        reader (mmap.FileBytes$Reader. 4096)]
+    (with-open [fb (.open reader (str small) true)]
+      (let [seg (.segment fb)]
+        (is (not (.isNative seg)) "read into the reader's array")
+        (is (= 100 (.byteSize seg)))
+        (is (= (seq (ts/file-bytes small)) (seq (.toArray seg java.lang.foreign.ValueLayout/JAVA_BYTE))))
+        (is (zero? (maps-of small)))))
+    (let [fb (.open reader (str large) true)
+          seg (.segment fb)]
+      (is (.isNative seg) "mapped")
+      (is (= 1 (maps-of large)) "the kernel shows the mapping")
+      (is (= (seq (ts/file-bytes large)) (seq (.toArray seg java.lang.foreign.ValueLayout/JAVA_BYTE))))
+      (.close fb)
+      (is (zero? (maps-of large)) "closing unmaps it"))
+    (with-open [fb (.open (mmap.FileBytes$Reader.) (str large) true)]
+      (is (not (.isNative (.segment fb))) "the default reader reads files up to 1 MiB"))))

@@ -259,7 +259,13 @@ public final class Grep {
         final LineGrep.Options lineOptions;
         final boolean showNames;
         final ThreadLocal<LineGrep> searchers;
-        final ThreadLocal<FileBytes.Reader> readers = ThreadLocal.withInitial(FileBytes.Reader::new);
+        /**
+         * Each searching thread reads files up to its share of a quarter of the heap, and maps
+         * only larger ones: mapping a first file costs a one-shot command about 0.2 s of set-up
+         * (the native-call handles), and a 213 MB file took 1.8 s mapped, 1.0 s read.
+         */
+        final ThreadLocal<FileBytes.Reader> readers = ThreadLocal.withInitial(() -> new FileBytes.Reader(
+                Runtime.getRuntime().maxMemory() / (4L * (Runtime.getRuntime().availableProcessors() + 1))));
 
         Run(Options o, Pattern re, OutputStream out, PrintStream err) {
             this.o = o;
