@@ -4,31 +4,41 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Matches a {@link Delimited} pattern by scanning bytes: from each open byte to the first
- * close byte after it, or, for {@code .*?} without DOTALL, to a line terminator first (then no
- * match starts at that open byte, nor at any before the terminator). Reads the text in blocks
- * copied to the heap.
+ * Matches a {@link Delimited} pattern by scanning bytes: each open, then the body's run to the
+ * first byte that decides (a close, or a byte that is not a member), then the close. An
+ * attempt that fails at a byte also fails for every open whose body would start at or before
+ * that byte, so those are passed over: no text is scanned twice, whatever the pattern. Reads
+ * the text in blocks copied to the heap.
  */
 final class DelimitedFinder extends Finder {
     private static final int BLOCK = ByteSearch.BLOCK;
+    /** What {@link #bodyEnd} says when the window limit came first. */
+    private static final long PAST_WINDOW = -3;
+    /** What {@link #bodyEnd} says when no open from here on can match. */
+    private static final long NEVER = -1;
 
     private final Delimited shape;
+    private final byte[] open, close;
     private final long windowLimit;
-    private final ByteClassSearch stops;     // the close byte, and what may start a line terminator
+    private final ByteClassSearch stops;     // bytes that may decide a body: non-members, the close's first, terminator leads
     private final byte[] buf = new byte[BLOCK];
     private long bufStart, bufEnd;
 
     DelimitedFinder(Source src, Delimited shape, long searchFrom, long startLimit, long windowLimit) {
         super(src, searchFrom, startLimit);
         this.shape = shape;
+        this.open = shape.open();
+        this.close = shape.close();
         this.windowLimit = Math.min(windowLimit, src.to);
-        ByteSet s = ByteSet.of(shape.close() & 0xFF);
-        if (shape.stopsAtLineEnd()) {
-            s.add('\n');
-            if (!shape.unixLines()) {
-                s.add('\r');
+        ByteSet s = new ByteSet();
+        for (int b = 0; b < 128; b++) if (!shape.members()[b]) s.add(b);
+        if (shape.lazy()) s.add(close[0] & 0xFF);
+        switch (shape.above()) {
+            case Delimited.NONE -> { for (int b = 0x80; b < 0x100; b++) s.add(b); }
+            case Delimited.ALL_BUT_TERMINATORS -> {
                 if (src.utf8) { s.add(0xC2); s.add(0xE2); } else s.add(0x85);
             }
+            default -> { }
         }
         this.stops = new ByteClassSearch(s);
         bufStart = bufEnd = src.from;
@@ -40,56 +50,103 @@ final class DelimitedFinder extends Finder {
         long pos = resume;
         long limit = Math.min(src.to, startLimit);
         while (true) {
-            long s = indexOf(shape.open(), pos, limit);
+            long s = indexOfOpen(pos, limit);
             if (s < 0) return finish();
-            long e = matchEnd(s);
-            if (e == -1) return finish();                 // no close byte anywhere after: no later open matches either
-            if (e == -3) return stop(s);                  // needs text past the window limit
-            if (e < -3) { pos = -4 - e + 1; continue; }   // a line ended first: so it would for every open before it
-            return accept(s, e, e);
+            if (s + open.length > windowLimit) return stop(s);
+            long e = bodyEnd(s + open.length);
+            if (e == NEVER) return finish();
+            if (e == PAST_WINDOW) return stop(s);
+            if (e < 0) {
+                // Failed at byte t: so does every open whose body starts at or before t.
+                long t = -4 - e;
+                pos = Math.max(s + 1, t - open.length + 1);
+                continue;
+            }
+            return accept(s, e + close.length, e + close.length);
         }
     }
 
-    /** The first position in [pos, end) holding {@code b}, or -1. */
-    private long indexOf(byte b, long pos, long end) {
+    /** The first position in [pos, end) where the open run stands, or -1. */
+    private long indexOfOpen(long pos, long end) {
         while (pos < end) {
             if (pos < bufStart || pos >= bufEnd) load(pos);
-            int hit = ByteSearch.indexOf(buf, (int) (pos - bufStart), (int) (Math.min(end, bufEnd) - bufStart), b);
-            if (hit >= 0) return bufStart + hit;
-            pos = Math.min(end, bufEnd);
+            int hit = ByteSearch.indexOf(buf, (int) (pos - bufStart), (int) (Math.min(end, bufEnd) - bufStart), open[0]);
+            if (hit < 0) {
+                pos = Math.min(end, bufEnd);
+                continue;
+            }
+            long at = bufStart + hit;
+            if (startsWith(at, open)) return at;
+            pos = at + 1;
         }
         return -1;
     }
 
+    private boolean startsWith(long at, byte[] run) {
+        if (at + run.length > src.to) return false;
+        for (int i = 0; i < run.length; i++) if (byteAt(at + i) != run[i]) return false;
+        return true;
+    }
+
+    private byte byteAt(long p) {
+        if (p >= bufStart && p < bufEnd) return buf[(int) (p - bufStart)];
+        return src.byteAt(p);
+    }
+
     /**
-     * The end (exclusive) of the match that starts with the open byte at {@code s}: -1 when
-     * there is none there (nor after), -3 when the window limit came first, and {@code -4 - t}
-     * when a line terminator at t ended the attempt.
+     * Where the close starts for the body that starts at {@code b}: {@link #NEVER} when neither
+     * this open nor any later one can match, {@link #PAST_WINDOW} when deciding needs text past
+     * the window limit, and {@code -4 - t} when the attempt fails at byte t.
      */
-    private long matchEnd(long s) {
-        long pos = s + 1;
+    private long bodyEnd(long b) {
+        long pos = b;
+        if (shape.min() == 1) {
+            // The body's first character must be a member; the close may start only after it.
+            if (b >= src.to) return NEVER;
+            if (b >= windowLimit) return PAST_WINDOW;
+            if (!member(b)) return -4 - b;
+            pos = src.unitEnd(b + 1);
+        }
         while (true) {
-            if (pos >= src.to) return -1;
-            if (pos >= windowLimit) return -3;
+            if (pos >= src.to) return NEVER;     // no close after: none after any later open either
+            if (pos >= windowLimit) return PAST_WINDOW;
             if (pos < bufStart || pos >= bufEnd) load(pos);
             int rel = (int) (pos - bufStart);
             int hit = stops.indexIn(buf, rel, (int) (Math.min(bufEnd, windowLimit) - bufStart));
-            if (hit < 0) { pos = Math.min(bufEnd, windowLimit); continue; }
-            long at = bufStart + hit;
-            byte b = buf[hit];
-            if (b == shape.close()) return at + 1;
-            if (b == '\n' || b == '\r') return -4 - at;
-            if (src.utf8) {
-                if (b == (byte) 0xC2 && at + 1 < src.to && src.byteAt(at + 1) == (byte) 0x85) return -4 - at;
-                if (b == (byte) 0xE2 && at + 2 < src.to && src.byteAt(at + 1) == (byte) 0x80) {
-                    byte b2 = src.byteAt(at + 2);
-                    if (b2 == (byte) 0xA8 || b2 == (byte) 0xA9) return -4 - at;
-                }
-            } else if (b == (byte) 0x85) {
-                return -4 - at;
+            if (hit < 0) {
+                pos = Math.min(bufEnd, windowLimit);
+                continue;
             }
+            long at = bufStart + hit;
+            if (buf[hit] == close[0]) {
+                if (at + close.length > windowLimit && at + close.length <= src.to) return PAST_WINDOW;
+                if (startsWith(at, close)) return at;
+            }
+            if (!member(at)) return -4 - at;
             pos = at + 1;
         }
+    }
+
+    /** Whether the character that starts at (or holds) byte {@code p} is a member of the body's class. */
+    private boolean member(long p) {
+        int b = byteAt(p) & 0xFF;
+        if (b < 0x80) return shape.members()[b];
+        return switch (shape.above()) {
+            case Delimited.NONE -> false;
+            case Delimited.ALL -> true;
+            default -> !terminatorAt(p, b);
+        };
+    }
+
+    /** Whether a line terminator above ASCII (U+0085, U+2028, U+2029) starts at {@code p}, whose byte is {@code b}. */
+    private boolean terminatorAt(long p, int b) {
+        if (!src.utf8) return b == 0x85;
+        if (b == 0xC2) return p + 1 < src.to && byteAt(p + 1) == (byte) 0x85;
+        if (b == 0xE2 && p + 2 < src.to && byteAt(p + 1) == (byte) 0x80) {
+            byte b2 = byteAt(p + 2);
+            return b2 == (byte) 0xA8 || b2 == (byte) 0xA9;
+        }
+        return false;
     }
 
     private void load(long pos) {
@@ -108,9 +165,9 @@ final class DelimitedFinder extends Finder {
         return new String(b, src.utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     }
 
-    @Override long start(int g) { return g == 0 ? lastStart : lastStart + 1; }
+    @Override long start(int g) { return g == 0 ? lastStart : lastStart + open.length; }
 
-    @Override long end(int g) { return g == 0 ? lastEnd : lastEnd - 1; }
+    @Override long end(int g) { return g == 0 ? lastEnd : lastEnd - close.length; }
 
     @Override Map<String, Integer> namedGroups() { return Map.of(); }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * memory for ordinary text. It picks a strategy from what the pattern's tree shows
  * ({@link PatternFacts}):
  * <ul>
- * <li>{@link DelimitedFinder} for {@code O(.*?)C} and {@code O[^C]*C}: a byte scan;
+ * <li>{@link DelimitedFinder} for <i>open body close</i> shapes ({@link Delimited}: {@code <(.*?)>}, {@code <[^>]+>}, {@code /\*.*?\*}{@code /}): a byte scan;
  * <li>{@link CandidateFinder} when every match starts with or contains a literal, or starts
  *     with a byte of a small set: the engine runs only around candidates;
  * <li>{@link WindowFinder} otherwise: {@code find()} over windows.

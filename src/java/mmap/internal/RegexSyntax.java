@@ -30,8 +30,8 @@ final class RegexSyntax {
     /** Alternatives. */
     record Alt(List<Node> branches) implements Node {}
 
-    /** A repetition from {@code min} to {@code max} times; max -1 is unbounded; possessive ones never give back. */
-    record Rep(Node body, int min, int max, boolean possessive) implements Node {}
+    /** A repetition from {@code min} to {@code max} times; max -1 is unbounded; possessive ones never give back, lazy ones take as few as they can. */
+    record Rep(Node body, int min, int max, boolean possessive, boolean lazy) implements Node {}
 
     /** A group (capturing, named, non-capturing, atomic or flag-scoped). */
     record Group(Node body, boolean capturing, boolean atomic) implements Node {}
@@ -207,14 +207,15 @@ final class RegexSyntax {
                 return atom;
         }
         skipComments();
-        boolean possessive = false;
+        boolean possessive = false, lazy = false;
         if (!atEnd() && (peekChar() == '?' || peekChar() == '+')) {   // lazy or possessive: the same language
             possessive = peekChar() == '+';
+            lazy = !possessive;
             pos++;
         }
         skipComments();
         if (!atEnd() && "?*+{".indexOf(peekChar()) >= 0) throw new Unsupported("stacked quantifiers");
-        return new Rep(atom, min, max, possessive);
+        return new Rep(atom, min, max, possessive, lazy);
     }
 
     private Node atom() {
