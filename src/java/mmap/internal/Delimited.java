@@ -23,7 +23,13 @@ import mmap.internal.RegexSyntax.Seq;
  * when the close's first character is not a member: giving back any of the run cannot then
  * help, so the match is the whole run and the close right after it, or nothing.
  * </ul>
- * A class qualifies when every character above ASCII is a member of it, or none is: ASCII-only
+ * A body may also be a string with escapes, in either of its usual spellings,
+ * {@code "(?:[^"\\]|\\.)*"} and {@code "[^"\\]*(?:\\.[^"\\]*)*"}: open and close one
+ * character each, members of the class, or an escape character and the character after it (a
+ * dot: not a line terminator, unless DOTALL). Parsing it is deterministic (neither the close
+ * nor the escape is a member), so it ends at the first close that is not escaped, or fails at
+ * an escape with no character after it, or at a byte that is neither.
+ * <p>A class qualifies when every character above ASCII is a member of it, or none is: ASCII-only
  * classes ({@code [a-z]}, {@code \w}), negated lists of ASCII characters ({@code [^"\\]}),
  * {@code \S \D \W}, and the dot, whose members above ASCII are all but the line terminators
  * U+0085, U+2028 and U+2029 (which the scan recognises by their bytes).
@@ -35,8 +41,12 @@ import mmap.internal.RegexSyntax.Seq;
  * @param lazy whether the body repeats lazily
  * @param min the least number of characters in the body: 0 or 1
  * @param capture whether the body is group 1
+ * @param escape the escape character of a string body, or -1
+ * @param escaped which ASCII characters may follow the escape (when there is one)
+ * @param escapedAbove which characters above ASCII may: {@link #ALL} or {@link #ALL_BUT_TERMINATORS}
  */
-record Delimited(byte[] open, byte[] close, boolean[] members, int above, boolean lazy, int min, boolean capture) {
+record Delimited(byte[] open, byte[] close, boolean[] members, int above, boolean lazy, int min, boolean capture,
+                 int escape, boolean[] escaped, int escapedAbove) {
     static final int NONE = 0, ALL = 1, ALL_BUT_TERMINATORS = 2;
 
     /** The shape of {@code p}, or null when it has another (under any flags it may have been compiled with). */
@@ -52,25 +62,31 @@ record Delimited(byte[] open, byte[] close, boolean[] members, int above, boolea
 
     private boolean sameAs(Delimited d) {
         return java.util.Arrays.equals(open, d.open) && java.util.Arrays.equals(close, d.close)
-                && java.util.Arrays.equals(members, d.members) && above == d.above && lazy == d.lazy && min == d.min && capture == d.capture;
+                && java.util.Arrays.equals(members, d.members) && above == d.above && lazy == d.lazy && min == d.min && capture == d.capture
+                && escape == d.escape && java.util.Arrays.equals(escaped, d.escaped) && escapedAbove == d.escapedAbove;
     }
 
     private static Delimited of(Node tree) {
         if (!(tree instanceof Seq(List<Node> items))) return null;
-        int i = 0;
+        int i = 0, j = items.size();
         StringBuilder open = new StringBuilder(), close = new StringBuilder();
-        while (i < items.size() && plain(items.get(i)) >= 0) open.append((char) plain(items.get(i++)));
-        if (open.isEmpty() || i >= items.size()) return null;
-        Node body = items.get(i++);
+        while (i < j && plain(items.get(i)) >= 0) open.append((char) plain(items.get(i++)));
+        while (j > i && plain(items.get(j - 1)) >= 0) close.insert(0, (char) plain(items.get(--j)));
+        if (open.isEmpty() || close.isEmpty() || i == j) return null;
+        List<Node> body = items.subList(i, j);
         boolean capture = false;
-        if (body instanceof Group g) {
+        if (body.size() == 1 && body.get(0) instanceof Group g) {
             if (!g.capturing() || g.atomic()) return null;
             capture = true;
-            body = g.body();
+            body = g.body() instanceof Seq(List<Node> inner) ? inner : List.of(g.body());
         }
-        while (i < items.size() && plain(items.get(i)) >= 0) close.append((char) plain(items.get(i++)));
-        if (close.isEmpty() || i != items.size()) return null;
-        if (!(body instanceof Rep r) || r.max() != -1 || r.min() > 1 || !(r.body() instanceof Cls c)) return null;
+        if (body.size() == 1 && body.get(0) instanceof Rep r && r.body() instanceof Cls c) return run(open, close, r, c, capture);
+        return string(open, close, body, capture);
+    }
+
+    /** open, a class repeated, close. */
+    private static Delimited run(CharSequence open, CharSequence close, Rep r, Cls c, boolean capture) {
+        if (r.max() != -1 || r.min() > 1) return null;
         boolean[] members = new boolean[128];
         int above = classify(c, members);
         if (above < 0) return null;
@@ -78,7 +94,40 @@ record Delimited(byte[] open, byte[] close, boolean[] members, int above, boolea
         // character might give some of itself back, which this scan does not model.
         if (!r.lazy() && members[close.charAt(0)]) return null;
         if (r.lazy() && r.possessive()) return null;
-        return new Delimited(ascii(open), ascii(close), members, above, r.lazy(), r.min(), capture);
+        return new Delimited(ascii(open), ascii(close), members, above, r.lazy(), r.min(), capture, -1, null, NONE);
+    }
+
+    /** A string with escapes: {@code (?:X|EY)*} (either order), or {@code X*(?:EYX*)*}. */
+    private static Delimited string(CharSequence open, CharSequence close, List<Node> body, boolean capture) {
+        if (open.length() != 1 || close.length() != 1) return null;
+        Cls plainClass;
+        Node escapeChar, escapedClass;
+        if (body.size() == 1 && body.get(0) instanceof Rep r && r.min() == 0 && r.max() == -1
+                && r.body() instanceof Group g && !g.capturing() && g.body() instanceof RegexSyntax.Alt(List<Node> branches)
+                && branches.size() == 2) {
+            int e = branches.get(0) instanceof Cls ? 1 : 0;
+            if (!(branches.get(1 - e) instanceof Cls c) || !(branches.get(e) instanceof Seq(List<Node> pair)) || pair.size() != 2) return null;
+            plainClass = c;
+            escapeChar = pair.get(0);
+            escapedClass = pair.get(1);
+        } else if (body.size() == 2 && body.get(0) instanceof Rep r1 && r1.min() == 0 && r1.max() == -1 && r1.body() instanceof Cls c
+                && body.get(1) instanceof Rep r2 && r2.min() == 0 && r2.max() == -1 && r2.body() instanceof Group g && !g.capturing()
+                && g.body() instanceof Seq(List<Node> loop) && loop.size() == 3
+                && loop.get(2) instanceof Rep r3 && r3.min() == 0 && r3.max() == -1 && c.equals(r3.body())) {
+            plainClass = c;
+            escapeChar = loop.get(0);
+            escapedClass = loop.get(1);
+        } else {
+            return null;
+        }
+        int escape = plain(escapeChar);
+        if (escape < 0 || !(escapedClass instanceof Cls y) || !y.source().equals(".")) return null;
+        boolean[] members = new boolean[128], escaped = new boolean[128];
+        int above = classify(plainClass, members), escapedAbove = classify(y, escaped);
+        // Deterministic only when neither the close nor the escape is a plain member; and an
+        // open that is also the escape would start a body in the middle of an escaped pair.
+        if (above < 0 || members[close.charAt(0)] || members[escape] || escape == close.charAt(0) || escape == open.charAt(0)) return null;
+        return new Delimited(ascii(open), ascii(close), members, above, false, 0, capture, escape, escaped, escapedAbove);
     }
 
     private static byte[] ascii(CharSequence s) {

@@ -7,7 +7,9 @@ import java.util.Map;
  * Matches a {@link Delimited} pattern by scanning bytes: each open, then the body's run to the
  * first byte that decides (a close, or a byte that is not a member), then the close. An
  * attempt that fails at a byte also fails for every open whose body would start at or before
- * that byte, so those are passed over: no text is scanned twice, whatever the pattern. Reads
+ * that byte (for a string with escapes: every open after it is an escaped character of its
+ * body, whose parse from there is the same), so those are passed over: no text is scanned
+ * twice, whatever the pattern. Reads
  * the text in blocks copied to the heap.
  */
 final class DelimitedFinder extends Finder {
@@ -19,6 +21,7 @@ final class DelimitedFinder extends Finder {
 
     private final Delimited shape;
     private final byte[] open, close;
+    private final int escape;                // the escape character of a string body, or -1
     private final long windowLimit;
     private final ByteClassSearch stops;     // bytes that may decide a body: non-members, the close's first, terminator leads
     private final byte[] buf = new byte[BLOCK];
@@ -29,10 +32,12 @@ final class DelimitedFinder extends Finder {
         this.shape = shape;
         this.open = shape.open();
         this.close = shape.close();
+        this.escape = shape.escape();
         this.windowLimit = Math.min(windowLimit, src.to);
         ByteSet s = new ByteSet();
         for (int b = 0; b < 128; b++) if (!shape.members()[b]) s.add(b);
         if (shape.lazy()) s.add(close[0] & 0xFF);
+        if (escape >= 0) s.add(escape);
         switch (shape.above()) {
             case Delimited.NONE -> { for (int b = 0x80; b < 0x100; b++) s.add(b); }
             case Delimited.ALL_BUT_TERMINATORS -> {
@@ -121,6 +126,16 @@ final class DelimitedFinder extends Finder {
             if (buf[hit] == close[0]) {
                 if (at + close.length > windowLimit && at + close.length <= src.to) return PAST_WINDOW;
                 if (startsWith(at, close)) return at;
+            }
+            if (escape >= 0 && buf[hit] == escape) {
+                // The escape takes the character after it, which must be one it may take.
+                if (at + 1 >= src.to) return NEVER;
+                if (at + 1 >= windowLimit) return PAST_WINDOW;
+                int e = byteAt(at + 1) & 0xFF;
+                boolean taken = e < 0x80 ? shape.escaped()[e] : shape.escapedAbove() == Delimited.ALL || !terminatorAt(at + 1, e);
+                if (!taken) return -4 - at;
+                pos = src.unitEnd(Math.min(src.to, at + 2));
+                continue;
             }
             if (!member(at)) return -4 - at;
             pos = at + 1;
