@@ -116,6 +116,14 @@
                 "\"([^\"\\\\]|\\\\.)*\"" "\"\"(?:[^\"\\\\]|\\\\.)*\"" "\"[^\"\\\\]*(?:\\\\.[^\"\\\\x]*)*\"" "x(?:[a-c]|x.)*y"]]
       (is (nil? (field (facts re) "delimited")) re))))
 
+(deftest class-run-shapes
+  (testing "one class repeated greedily, at least once"
+    (doseq [re ["\\w+" "\\p{IsHan}+" "[A-Z_]{5,}" "(?U)\\w+" "[^\\x00-\\x7F]{3,}" "(\\d+)" ".+" "(?s).+" "\\S++"]]
+      (is (some? (field (facts re) "classRun")) re)))
+  (testing "other patterns"
+    (doseq [re ["\\w*" "\\w+?" "\\w{2,5}" "a+" "\\w+x" "(?:\\w)+" "(\\w)+" "\\b\\w+" "(?>\\w+)" "\\w+|x" "(?i)a\\w+"]]
+      (is (nil? (field (facts re) "classRun")) re))))
+
 (deftest previous-match-dependence
   (doseq [re ["\\G\\w" "(?=(a))a" "x\\Gy"]]
     (is (true? (field (facts re) "previousMatch")) re))

@@ -22,7 +22,9 @@
    #"<[^>]+>" #"<<(.*?)>>" #"(?s)ab.*?ba" #"<.+?>" #"(?s)<(.+?)>" #"a[^ab\n]+bc" #"a[bc]*x" #"a[bc]+x" #"(?i)<[^>x]*>" #"(?iu)<[^>k]*>"
    #"x\S+y" #"<a.*?b>" #"aa(.+?)a" #"<\w*>" #"\n.*?\n" #"(?d)a.+?b" #"b.*\n" #"<[^<>\n]*>"
    ;; strings with escapes (the alphabet's x stands for the escape)
-   #"<(?:[^<>x]|x.)*>" #"<[^<>x]*(?:x.[^<>x]*)*>" #"(?s)a((?:x.|[^abx])*)b" #"(?d)<(?:[^>x]|x.)*>" #"x((?:[a-c]|x.)*)y"])
+   #"<(?:[^<>x]|x.)*>" #"<[^<>x]*(?:x.[^<>x]*)*>" #"(?s)a((?:x.|[^abx])*)b" #"(?d)<(?:[^>x]|x.)*>" #"x((?:[a-c]|x.)*)y"
+   ;; one class repeated
+   #"[a-c]{2,}" #"(?U)\w+" #"\W+" #"[^a]{3,}" #"(\S+)" #"\p{So}+" #"[é€]+" #".+" #"(?s).+" #"(?d).{2,}" #"[^\x00-\x7f]{2,}"])
 
 (def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000"
                                             "\u0085" "\u2028" "\u2029"]))
@@ -50,6 +52,23 @@
     (let [r (tc/quick-check 150 (prop/for-all [content gen-text re (gen/elements patterns)]
                                   (same? re content opts)))]
       (is (:pass? r) (str (pr-str opts) ": " (pr-str (:shrunk r)))))))
+
+(deftest grapheme-constructs-at-window-edges
+  ;; The JDK's \X stops at the end of its input without hitEnd, and its \b{g} depends on where
+  ;; the previous match ended (and fails when that is the input's end): windows must not show.
+  (let [f (ts/temp-file "")]
+    (doseq [n (range 10 40)
+            tail ["\r\nb" "e\u0301b" "\u0301\u0301b" "\uD83D\uDE00\u200D\uD83D\uDE00b" "\uD83C\uDDE9\uD83C\uDDEA\uD83C\uDDE9b"]]
+      (let [t (str (apply str (repeat n "a")) tail tail)]
+        (spit f t)
+        (doseq [re [#"\X" #"\X+?" #"\X\X" #"[a-z]\X" #".\b{g}" #"\b{g}\X+?." #"(?:\b{g}.)\X+?\s" #"\R"]
+                opts [{:window 16 :threads 1} {:window 17 :threads 1} {:window 23 :threads 2 :chunk-size 16}]]
+          ;; where java.util.regex itself fails (its \b{g} at the text's end), ours must fail too
+          (let [outcome #(try (doall (%))
+                              (catch IndexOutOfBoundsException _ :index-out-of-bounds)
+                              (catch clojure.lang.ExceptionInfo e
+                                (if (= :out-of-bounds (:mmap/error (ex-data e))) :index-out-of-bounds (throw e))))]
+            (is (= (outcome #(re-seq re t)) (outcome #(m/re-seq re (str f) opts))) (str (pr-str re) " " opts " " (pr-str t)))))))))
 
 (deftest line-confined-patterns-skip-settled-lines
   (let [lines (apply str (for [i (range 3000)] (str "line " i (when (zero? (mod i 500)) " é<tag>") "\n")))

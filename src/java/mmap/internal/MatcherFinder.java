@@ -8,12 +8,28 @@ import java.util.regex.Pattern;
 abstract class MatcherFinder extends Finder {
     final MatchWindow w;
     final Matcher m;
+    /**
+     * Whether the pattern may hold {@code \X} or {@code \b{g}}: the JDK's grapheme nodes stop
+     * at the end of the input without setting hitEnd, though the next character may extend the
+     * cluster (a combining mark, a joiner, the \n of \r\n).
+     */
+    private final boolean graphemes;
 
     MatcherFinder(Source src, Pattern pattern, long margin, long searchFrom, long startLimit, long windowLimit,
                   RegexScanner.Cancel cancel) {
         super(src, searchFrom, startLimit);
         this.w = new MatchWindow(src, pattern, margin, windowLimit, cancel);
         this.m = w.matcher;
+        this.graphemes = pattern.pattern().contains("\\X") || pattern.pattern().contains("\\b{g}");
+    }
+
+    /**
+     * Whether the last search or attempt read up to the window's end, so that more text could
+     * change its outcome: {@link Matcher#hitEnd()}, or, with grapheme constructs, a match that
+     * ends there.
+     */
+    boolean hitEnd(boolean found) {
+        return m.hitEnd() || (graphemes && found && m.end() == w.text.length());
     }
 
     /**
@@ -80,7 +96,7 @@ abstract class MatcherFinder extends Finder {
             m.region(ci, w.text.length());
             boolean found = m.lookingAt();
             if (found && !startsAt(ci)) found = findAt(ci);
-            if (!m.hitEnd() || w.atTextEnd()) return found ? Attempt.MATCH : Attempt.NONE;
+            if (!hitEnd(found) || w.atTextEnd()) return found ? Attempt.MATCH : Attempt.NONE;
             if (w.atLimit()) return Attempt.STOP;
             after = Math.max(initial, 2 * (w.text.end() - pos));
             w.open(pos, after);

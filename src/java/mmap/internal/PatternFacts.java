@@ -72,6 +72,8 @@ final class PatternFacts {
     final ByteSet firstBytes;
     final Plan plan;
     final Delimited delimited;
+    /** The class of a pattern that is one class repeated ({@code \p{IsHan}+}), or null. */
+    final ClassRun classRun;
     /**
      * Whether Matcher.find() tries a match at the low surrogate of a surrogate pair after the
      * attempt at the pair failed. java.util.regex searches with one of two loops, chosen when the
@@ -141,7 +143,8 @@ final class PatternFacts {
         this.tree = RegexSyntax.parse(p, flags);
         String src = p.pattern();
         if (tree == null) {
-            previousMatch = src.contains("\\G") || src.contains("(?");
+            // \b{g} (which the parser does not read) depends on where the previous match ended.
+            previousMatch = src.contains("\\G") || src.contains("(?") || src.contains("\\b{g}");
             lineConfined = false;
             reachBack = src.contains("(?<=") || src.contains("(?<!") ? -1 : 2;
             firstBytes = null;
@@ -167,6 +170,7 @@ final class PatternFacts {
         // An inline (?-d) could turn it off: with any inline flags, other terminators are assumed.
         this.unixLines = (p.flags() & Pattern.UNIX_LINES) != 0 && !p.pattern().contains("(?");
         this.delimited = Delimited.of(p);
+        this.classRun = ClassRun.of(p);
         this.triesLowSurrogates = probeLowSurrogates(p);
     }
 
@@ -186,7 +190,7 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore,
+                         Delimited delimited, ClassRun classRun, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore,
                          ByteClassSearch trailingClass, ByteClassSearch lineTrailingClass, boolean unixLines) {
         this.triesLowSurrogates = triesLowSurrogates;
         this.exactScore = exactScore;
@@ -201,6 +205,7 @@ final class PatternFacts {
         this.firstBytes = firstBytes;
         this.plan = plan;
         this.delimited = delimited;
+        this.classRun = classRun;
     }
 
     /** What holds whichever of the candidate compile flags {@code p} had: each fact in its weaker form. */
@@ -211,6 +216,7 @@ final class PatternFacts {
         Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
                 a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
+                a.classRun != null && b.classRun != null ? a.classRun : null,
                 a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null,
                 Math.max(a.exactScore, b.exactScore),
                 sameClass(a.trailingClass, b.trailingClass) ? a.trailingClass : null,

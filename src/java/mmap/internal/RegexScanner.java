@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * memory for ordinary text. It picks a strategy from what the pattern's tree shows
  * ({@link PatternFacts}):
  * <ul>
+ * <li>{@link ClassRunFinder} for one class repeated ({@code \p{IsHan}+}, {@code [A-Z_]{5,}}): one pass, a table of members;
  * <li>{@link DelimitedFinder} for <i>open body close</i> shapes ({@link Delimited}: {@code <(.*?)>}, {@code <[^>]+>}, {@code /\*.*?\*}{@code /}): a byte scan;
  * <li>{@link CandidateFinder} when every match starts with or contains a literal, or starts
  *     with a byte of a small set: the engine runs only around candidates;
@@ -121,7 +122,9 @@ public final class RegexScanner {
         if (fast && facts.trailingClass != null) searchFrom = trailingRun(src, facts.trailingClass, searchFrom);
         long windowLimit = limits == null ? spec.to() : Math.min(spec.to(), Math.max(limits.windowLimit(), searchFrom + 1));
         // Literals whose search would stop at nearly every byte ([aeiou]{3}) go to the automaton instead.
-        if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
+        if (fast && facts.classRun != null) {
+            finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
+        } else if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
         } else if (fast && lines == null && facts.lineTrailingClass != null
                 && (facts.plan == null || facts.plan.score() >= WEAK_PLAN) && !(facts.firstBytes != null && sparse(facts.firstBytes))) {

@@ -86,7 +86,7 @@ final class Utf8 {
     }
 
     /** The code point of a unit, or -1 when it is malformed (an encoded surrogate included). */
-    private static int codePoint(byte[] a, int i, int len) {
+    static int codePoint(byte[] a, int i, int len) {
         int b0 = a[i] & 0xFF;
         int need = b0 >= 0xF0 ? 3 : b0 >= 0xE0 ? 2 : b0 >= 0xC2 ? 1 : 0;
         if (need == 0 || len != need + 1) return -1;

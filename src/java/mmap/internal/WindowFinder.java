@@ -32,6 +32,13 @@ final class WindowFinder extends MatcherFinder {
     private final long searchFrom;
     private final long initial;
     private final boolean lowSurrogates;
+    /**
+     * Whether the pattern holds {@code \b{g}}, which the JDK decides from where the previous
+     * match ended (Matcher's {@code last}, which region() resets to 0): a boundary is any
+     * position from the first cluster end after it on.
+     */
+    private final boolean lastMatchEndMatters;
+    private static final Pattern EMPTY = Pattern.compile(""), NEVER = Pattern.compile("(?!)");
     private int nextChar = -1;       // where the next search starts in the window, or -1 to position at resume
     private boolean continuous;      // the Matcher's own position is nextChar: find() needs no region()
     private long emptyAt = -1;       // the last match was empty here
@@ -51,6 +58,21 @@ final class WindowFinder extends MatcherFinder {
         this.safeStart = searchFrom;
         this.lowSurrogates = lowSurrogates;
         this.initial = Math.max(16, initial);
+        this.lastMatchEndMatters = previousMatch && pattern.pattern().contains("\\b{g}");
+    }
+
+    /**
+     * Makes the Matcher's record of where the previous match ended (its {@code last}) char
+     * {@code k}, where the search starts, as it is for Matcher.find() over the whole text: an
+     * empty match there sets it, a failed attempt clears the record of that match's start (so
+     * that the next find() does not step past k), and usePattern() keeps both and the region
+     * (which region() itself would reset). The region must already start at k.
+     */
+    private void setLastMatchEnd(int k) {
+        Pattern pattern = m.pattern();
+        m.usePattern(EMPTY).find();
+        m.usePattern(NEVER).lookingAt();
+        m.usePattern(pattern);
     }
 
     @Override
@@ -63,8 +85,22 @@ final class WindowFinder extends MatcherFinder {
             }
             long searchAt = w.byteOffset(Math.min(nextChar, w.text.length()));
             if (searchAt >= startLimit && !skipEmpty) return finish();
-            if (!continuous) m.region(nextChar, w.text.length());
-            boolean found = m.find();
+            if (!continuous) {
+                m.region(nextChar, w.text.length());
+                if (lastMatchEndMatters) setLastMatchEnd(nextChar);
+            }
+            boolean found;
+            try {
+                found = m.find();
+            } catch (IndexOutOfBoundsException e) {
+                // The JDK's \b{g} reads the Matcher's last (which some nodes use as scratch) and fails
+                // when it lies at the end of the input: at a window's end, more text is the cure;
+                // at the text's end java.util.regex fails the same way.
+                if (!lastMatchEndMatters || w.atTextEnd()) throw e;
+                continuous = false;
+                if (!more(searchAt)) return false;
+                continue;
+            }
             continuous = false;
             if (found) {
                 if (replaying > 0) {
@@ -80,7 +116,7 @@ final class WindowFinder extends MatcherFinder {
                     continue;
                 }
                 skipEmpty = false;
-                if (!m.hitEnd() || w.atTextEnd()) {
+                if (!hitEnd(true) || w.atTextEnd()) {
                     if (!acceptMatch()) return false;
                     boolean empty = m.start() == m.end();
                     emptyAt = empty ? lastEnd : -1;
@@ -160,7 +196,7 @@ final class WindowFinder extends MatcherFinder {
                 continue;
             m.region(i, n);
             boolean found = m.lookingAt();
-            if (!m.hitEnd()) {
+            if (!hitEnd(found)) {
                 if (found) { nextChar = i; continuous = false; return true; }
                 continue;
             }
