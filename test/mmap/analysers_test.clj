@@ -116,6 +116,14 @@
                 "\"([^\"\\\\]|\\\\.)*\"" "\"\"(?:[^\"\\\\]|\\\\.)*\"" "\"[^\"\\\\]*(?:\\\\.[^\"\\\\x]*)*\"" "x(?:[a-c]|x.)*y"]]
       (is (nil? (field (facts re) "delimited")) re))))
 
+(deftest text-start-only
+  (testing "every branch starts at the text's start"
+    (doseq [re ["^\\s+" "\\Aabc" "^$" "^a|\\Ab" "(?:^a|\\Ab)c*" "(^x)" "^" "(?-m)^a" "(?m)\\Aa"]]
+      (is (true? (field (facts re) "textStartOnly")) re)))
+  (testing "other patterns"
+    (doseq [re ["(?m)^a" "^a|b" "a^" "(?m:^)a" "(?<=x)^a" "x*^a" "\\Ga" "$" "(?:)^a"]]
+      (is (false? (field (facts re) "textStartOnly")) re))))
+
 (deftest class-run-shapes
   (testing "one class repeated greedily, at least once"
     (doseq [re ["\\w+" "\\p{IsHan}+" "[A-Z_]{5,}" "(?U)\\w+" "[^\\x00-\\x7F]{3,}" "(\\d+)" ".+" "(?s).+" "\\S++"]]

@@ -23,6 +23,8 @@
    #"x\S+y" #"<a.*?b>" #"aa(.+?)a" #"<\w*>" #"\n.*?\n" #"(?d)a.+?b" #"b.*\n" #"<[^<>\n]*>"
    ;; strings with escapes (the alphabet's x stands for the escape)
    #"<(?:[^<>x]|x.)*>" #"<[^<>x]*(?:x.[^<>x]*)*>" #"(?s)a((?:x.|[^abx])*)b" #"(?d)<(?:[^>x]|x.)*>" #"x((?:[a-c]|x.)*)y"
+   ;; only at the text's start
+   #"^\s+" #"(?:^a|\Ab)c*" #"^" #"\A" #"^$" #"(?s)^.*" #"^(a|x)+"
    ;; one class repeated
    #"[a-c]{2,}" #"(?U)\w+" #"\W+" #"[^a]{3,}" #"(\S+)" #"\p{So}+" #"[é€]+" #".+" #"(?s).+" #"(?d).{2,}" #"[^\x00-\x7f]{2,}"])
 

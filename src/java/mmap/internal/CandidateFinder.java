@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  *     hold before each line end, and before the text's end, are tried.
  * <li>LINE_STARTS (every match starts at a line start, or the text's start): the search's
  *     start, then the position after each line terminator, is tried.
+ * <li>TEXT_START (every match starts at the text's start: {@code \A}, or {@code ^} without
+ *     MULTILINE): that position alone is tried, when the search starts there.
  * </ul>
  *
  * <p>For a pattern that stays on one line, a {@link LineAutomaton} also judges the line of
@@ -34,7 +36,7 @@ import java.util.regex.Pattern;
  * for reading them, the finder stops asking it.
  */
 final class CandidateFinder extends MatcherFinder {
-    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON, LINE_ENDS, LINE_STARTS }
+    enum Mode { PREFIX, FIRST_BYTE, BOUNDED, LINE, AUTOMATON, LINE_ENDS, LINE_STARTS, TEXT_START }
 
     /**
      * After judging this many lines, the automaton must have ruled out one in eight to go on:
@@ -86,7 +88,7 @@ final class CandidateFinder extends MatcherFinder {
             prefixClass = runClass = null;
             prefixMin = 0;
             literalInPrefix = false;
-        } else if (mode == Mode.FIRST_BYTE || mode == Mode.LINE_ENDS || mode == Mode.LINE_STARTS) {
+        } else if (mode == Mode.FIRST_BYTE || mode == Mode.LINE_ENDS || mode == Mode.LINE_STARTS || mode == Mode.TEXT_START) {
             pre = new Prefilter(src, mode == Mode.FIRST_BYTE ? facts.firstByteProbes() : facts.lineEndProbes());
             prefixClass = runClass = null;
             prefixMin = 0;
@@ -110,6 +112,13 @@ final class CandidateFinder extends MatcherFinder {
         }
         while (true) {
             long from = resume;
+            if (mode == Mode.TEXT_START) {
+                if (searchStartTried || from != src.from || from >= startLimit) return finish();
+                searchStartTried = true;
+                Attempt a = tryAt(from);
+                if (a == Attempt.MATCH) return acceptMatch();
+                return a == Attempt.STOP ? stop(from) : finish();
+            }
             if (mode == Mode.LINE_STARTS) {
                 long p = from;
                 if (searchStartTried) {

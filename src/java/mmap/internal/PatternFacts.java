@@ -247,6 +247,29 @@ final class PatternFacts {
         return tree != null && startsAt(tree);
     }
 
+    /**
+     * Whether every match must start at the start of the text: each branch begins with
+     * {@code \A}, or with {@code ^} outside MULTILINE (under every flag set the pattern may
+     * have been compiled with). Set once, by {@link #of}, before the facts are shared.
+     */
+    boolean textStartOnly;
+
+    private static boolean textStartOnly(Pattern p) {
+        for (int flags : RegexSyntax.compileFlags(p)) {
+            Node tree = RegexSyntax.parse(p, flags);
+            if (tree == null || !startsAtTextStart(tree)) return false;
+        }
+        return true;
+    }
+
+    private static boolean startsAtTextStart(Node n) {
+        if (n instanceof Anchor a) return a.kind() == Kind.TEXT_START || (a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) == 0);
+        if (n instanceof Group g) return startsAtTextStart(g.body());
+        if (n instanceof Seq s) return !s.items().isEmpty() && startsAtTextStart(s.items().get(0));
+        if (n instanceof Alt a) return !a.branches().isEmpty() && a.branches().stream().allMatch(PatternFacts::startsAtTextStart);
+        return false;
+    }
+
     private static boolean startsAt(Node n) {
         if (n instanceof Anchor a) return a.kind() == Kind.LINE_START || a.kind() == Kind.TEXT_START;
         if (n instanceof Group g) return startsAt(g.body());
@@ -365,6 +388,7 @@ final class PatternFacts {
             f = f == null ? g : merge(f, g);
         }
         f.leadingRun = leadingRun(p);
+        f.textStartOnly = textStartOnly(p);
         synchronized (CACHE) { CACHE.put(key, f); }
         return f;
     }

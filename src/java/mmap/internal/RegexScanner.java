@@ -122,7 +122,11 @@ public final class RegexScanner {
         if (fast && facts.trailingClass != null) searchFrom = trailingRun(src, facts.trailingClass, searchFrom);
         long windowLimit = limits == null ? spec.to() : Math.min(spec.to(), Math.max(limits.windowLimit(), searchFrom + 1));
         // Literals whose search would stop at nearly every byte ([aeiou]{3}) go to the automaton instead.
-        if (fast && facts.classRun != null) {
+        if (fast && facts.textStartOnly) {
+            // ^\s+ (no MULTILINE), \A...: one attempt, at the text's start.
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.TEXT_START, null, margin, firstWindow,
+                    searchFrom, startLimit, windowLimit, cancel);
+        } else if (fast && facts.classRun != null) {
             finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
         } else if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
