@@ -126,10 +126,12 @@
 
 (deftest class-run-shapes
   (testing "one class repeated greedily, at least once"
-    (doseq [re ["\\w+" "\\p{IsHan}+" "[A-Z_]{5,}" "(?U)\\w+" "[^\\x00-\\x7F]{3,}" "(\\d+)" ".+" "(?s).+" "\\S++"]]
+    (doseq [re ["\\w+" "\\p{IsHan}+" "[A-Z_]{5,}" "(?U)\\w+" "[^\\x00-\\x7F]{3,}" "(\\d+)" ".+" "(?s).+" "\\S++"
+                "\\b\\w+\\b" "\\b[A-Z]+\\b" "\\b\\d+" "[a-z_]+\\b" "\\b(\\w{2,})\\b"]]
       (is (some? (field (facts re) "classRun")) re)))
   (testing "other patterns"
-    (doseq [re ["\\w*" "\\w+?" "\\w{2,5}" "a+" "\\w+x" "(?:\\w)+" "(\\w)+" "\\b\\w+" "(?>\\w+)" "\\w+|x" "(?i)a\\w+"]]
+    (doseq [re ["\\w*" "\\w+?" "\\w{2,5}" "a+" "\\w+x" "(?:\\w)+" "(\\w)+" "(?>\\w+)" "\\w+|x" "(?i)a\\w+"
+                "\\b\\p{L}+\\b" "(?U)\\b\\w+\\b" "\\b[a-z-]+\\b" "\\b\\w+\\b\\b" "\\B\\w+" "\\b\\S+"]]
       (is (nil? (field (facts re) "classRun")) re))))
 
 (deftest previous-match-dependence

@@ -17,6 +17,9 @@ final class ClassRunFinder extends Finder {
     private final ClassRun run;
     private final long windowLimit;
     private final ByteClassSearch starts;    // bytes that may start a member
+    private final boolean[] startTable = new boolean[256];
+    /** Bytes looked at one by one before a block search for the next member. */
+    private static final int NEAR = 16;
     private final byte[] buf = new byte[BLOCK];
     private long bufStart, bufEnd;
 
@@ -28,6 +31,7 @@ final class ClassRunFinder extends Finder {
         for (int b = 0; b < 0x80; b++) if (run.member(b)) s.add(b);
         if (run.aboveAscii) for (int b = 0x80; b < 0x100; b++) s.add(b);
         this.starts = new ByteClassSearch(s);
+        for (int b = 0; b < 256; b++) startTable[b] = s.contains(b);
         bufStart = bufEnd = src.from;
     }
 
@@ -40,7 +44,11 @@ final class ClassRunFinder extends Finder {
             long s = -1;
             while (pos < limit) {
                 ensure(pos);
-                int hit = starts.indexIn(buf, (int) (pos - bufStart), (int) (Math.min(limit, bufEnd) - bufStart));
+                int from = (int) (pos - bufStart), to = (int) (Math.min(limit, bufEnd) - bufStart);
+                // Words are close together: a few bytes by table before the block search, whose call costs more.
+                int hit = from, near = Math.min(to, from + NEAR);
+                while (hit < near && !startTable[buf[hit] & 0xFF]) hit++;
+                if (hit == near) hit = near < to ? starts.indexIn(buf, near, to) : -1;
                 if (hit < 0) {
                     pos = Math.min(limit, bufEnd);
                     continue;
@@ -57,20 +65,72 @@ final class ClassRunFinder extends Finder {
             }
             if (s < 0) return finish();
             long e = s;
-            int count = 0;
+            long count = 0;
+            boolean[] ascii = run.ascii;
             while (e < src.to) {
                 if (e >= windowLimit) return stop(s);
                 ensure(e);
                 int i = (int) (e - bufStart);
+                // ASCII members without a call each; the window limit and the block's end bound the step.
+                int end = (int) (Math.min(bufEnd, windowLimit) - bufStart), j = i;
+                while (j < end && buf[j] >= 0 && ascii[buf[j]]) j++;
+                if (j > i) {
+                    count += j - i;
+                    e += j - i;
+                    continue;
+                }
                 int b = buf[i] & 0xFF;
-                int len = b < 0x80 ? 1 : unitLength(i);
-                if (!run.member(b < 0x80 ? b : codePoint(i, len))) break;
+                if (b < 0x80) break;
+                int len = unitLength(i);
+                if (!run.member(codePoint(i, len))) break;
                 e += len;
-                if (count < run.min) count++;
+                count++;
             }
-            if (count >= run.min) return accept(s, e, e);
-            pos = e;    // an attempt later in a run too short is shorter still
+            // An attempt later in a run too short is shorter still; and inside a run of word
+            // characters there is no \b, so a run whose ends are not boundaries holds no match.
+            pos = e;
+            if (count < run.min) continue;
+            if (run.boundBefore && wordBefore(s)) continue;
+            if (run.boundAfter && e < src.to) {
+                if (e >= windowLimit) return stop(s);
+                if (wordAt(e)) continue;
+            }
+            return accept(s, e, e);
         }
+    }
+
+    /** Whether the JDK's {@code \b} takes the character before {@code p} (a run's start) as a word character. */
+    private boolean wordBefore(long p) {
+        if (p <= src.from) return false;
+        if (p - 1 >= bufStart && p - 1 < bufEnd && buf[(int) (p - 1 - bufStart)] >= 0) return ClassRun.asciiWord(buf[(int) (p - 1 - bufStart)]);
+        long q = src.unitStart(p - 1);
+        int cp = codePointAt(q);
+        if (ClassRun.asciiWord(cp)) return true;
+        if (Character.getType(cp) != Character.NON_SPACING_MARK) return false;
+        // A mark counts when a letter or digit stands before it, past any other marks.
+        while (true) {
+            if (q <= src.from) return false;
+            q = src.unitStart(q - 1);
+            cp = codePointAt(q);
+            if (Character.isLetterOrDigit(cp)) return true;
+            if (Character.getType(cp) != Character.NON_SPACING_MARK) return false;
+        }
+    }
+
+    /** Whether the JDK's {@code \b} takes the character at {@code e} (just after a run) as a word character. */
+    private boolean wordAt(long e) {
+        if (e >= bufStart && e < bufEnd && buf[(int) (e - bufStart)] >= 0) return ClassRun.asciiWord(buf[(int) (e - bufStart)]);
+        int cp = codePointAt(e);
+        if (ClassRun.asciiWord(cp)) return true;
+        // A mark right after the run: its base is the run's last character, a letter or digit unless '_'.
+        return Character.getType(cp) == Character.NON_SPACING_MARK && codePointAt(src.unitStart(e - 1)) != '_';
+    }
+
+    /** The code point of the unit at {@code q}, read afresh (U+FFFD for a malformed one). */
+    private int codePointAt(long q) {
+        ensure(q);
+        int i = (int) (q - bufStart);
+        return codePoint(i, unitLength(i));
     }
 
     /** Loads the block at {@code p} unless the one held has {@code p} and the unit there whole. */
