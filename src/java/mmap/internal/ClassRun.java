@@ -1,84 +1,116 @@
 package mmap.internal;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import mmap.internal.RegexSyntax.Char;
 import mmap.internal.RegexSyntax.Cls;
 import mmap.internal.RegexSyntax.Group;
 import mmap.internal.RegexSyntax.Node;
 import mmap.internal.RegexSyntax.Rep;
+import mmap.internal.RegexSyntax.Seq;
 
 /**
- * Patterns that are one class repeated greedily at least {@code min} times and nothing else:
- * {@code \p{IsHan}+}, {@code \w+}, {@code [A-Z_]{5,}}, {@code (?U)\w+}, {@code [^\x00-\x7F]{3,}}
- * (capturing or not), or, for classes of ASCII word characters, wrapped in {@code \b}:
- * {@code \b\w+\b}, {@code \b[A-Z]+\b}, {@code \b\d+}. Their matches are the maximal runs of members that hold at least
- * {@code min} characters: an attempt inside a run ends where the run ends, and one that starts
- * later in a run that is too short is shorter still. {@link ClassRunFinder} finds them with one
- * pass over the bytes, deciding each character by a table of the class's members.
+ * Patterns that are classes in sequence, each taken greedily between its least and most
+ * counts, and nothing else: one class repeated without bound ({@code \p{IsHan}+}, {@code \w+},
+ * {@code [A-Z_]{5,}}, {@code [^\x00-\x7F]{3,}}), or several ({@code [a-z][A-Z]},
+ * {@code \p{Lu}\p{Ll}+}, {@code [A-Z][a-z]+[A-Z][a-z]+}), each at least once; capturing the
+ * whole or not; and, for classes of ASCII word characters, between {@code \b}s
+ * ({@code \b\w+\b}, {@code \b[A-Z]+\b}).
  *
- * <p>The table is asked of {@link Pattern} itself, 256 code points at a time, the first time a
- * character of each block of 256 is met (a malformed UTF-8 unit is U+FFFD, as the engine sees
- * it), and is shared by the threads of a parallel scan.
+ * <p>Greedy is final here: a class that may take a varying count is followed by one that
+ * shares no character with it, so giving back any character cannot let the next one start.
+ * So an attempt is one pass, and where the first class is unbounded, an attempt that fails
+ * fails for every later start in the same run of it (each would take less of the run, and
+ * then the same). {@link ClassRunFinder} scans with them, each character decided by its
+ * {@link ClassTable}.
  */
 final class ClassRun {
-    final int min;
+    final ClassTable[] classes;
+    /** Each class's least and most counts (most: Long.MAX_VALUE when unbounded). */
+    final long[] mins, maxs;
     final boolean capture;
     /**
-     * Whether the run is wrapped in {@code \b}: before it ({@link #boundBefore}) and after it
-     * ({@link #boundAfter}). Only for classes of ASCII word characters outside
-     * UNICODE_CHARACTER_CLASS, so that a run's inside holds no boundary: the JDK's {@code \b}
-     * takes [a-zA-Z0-9_] as word characters, and a non-spacing mark as one when a letter or
-     * digit stands before it (past any other marks).
+     * Whether the sequence is wrapped in {@code \b}: before it ({@link #boundBefore}) and after
+     * it ({@link #boundAfter}). Only where the first (last) class holds ASCII word characters
+     * alone, outside UNICODE_CHARACTER_CLASS, so that a run of it holds no boundary inside: the
+     * JDK's {@code \b} takes [a-zA-Z0-9_] as word characters, and a non-spacing mark as one
+     * when a letter or digit stands before it (past any other marks).
      */
     final boolean boundBefore, boundAfter;
-    /** Whether any character above ASCII may be a member (else the class is ASCII-only). */
-    final boolean aboveAscii;
-    /** Which ASCII characters are members. */
-    final boolean[] ascii;
-    private final Pattern single;
-    private final AtomicReferenceArray<long[]> pages = new AtomicReferenceArray<>((Character.MAX_CODE_POINT + 1) >>> 8);
 
-    private ClassRun(Cls c, int min, boolean capture, boolean boundBefore, boolean boundAfter) {
-        this.min = min;
+    private ClassRun(ClassTable[] classes, long[] mins, long[] maxs, boolean capture, boolean boundBefore, boolean boundAfter) {
+        this.classes = classes;
+        this.mins = mins;
+        this.maxs = maxs;
         this.capture = capture;
         this.boundBefore = boundBefore;
         this.boundAfter = boundAfter;
-        this.aboveAscii = !c.asciiOnly();
-        this.ascii = CharSets.asciiMembers(c);
-        this.single = Pattern.compile(c.source(), c.flags() & ~(Pattern.MULTILINE | Pattern.LITERAL | Pattern.CANON_EQ));
     }
 
     /** The shape of {@code p}, or null when it has another (under any flags it may have been compiled with). */
     static ClassRun of(Pattern p) {
-        Cls cls = null;
-        int min = -1;
-        boolean capture = false, before = false, after = false;
+        String shape = null;
+        Node first = null;
         for (int flags : RegexSyntax.compileFlags(p)) {
             Node tree = RegexSyntax.parse(p, flags);
-            boolean captured = false, boundBefore = false, boundAfter = false;
-            if (tree instanceof RegexSyntax.Seq(List<Node> items) && items.size() >= 2 && items.size() <= 3) {
-                boundBefore = wordBound(items.get(0));
-                boundAfter = wordBound(items.get(items.size() - 1));
-                if (items.size() != 1 + (boundBefore ? 1 : 0) + (boundAfter ? 1 : 0)) return null;
-                tree = items.get(boundBefore ? 1 : 0);
-            }
-            if (tree instanceof Group g && g.capturing() && !g.atomic()) {
-                tree = g.body();
-                captured = true;
-            }
-            if (!(tree instanceof Rep r) || r.lazy() || r.max() != -1 || r.min() < 1 || !(r.body() instanceof Cls c)) return null;
-            if ((boundBefore || boundAfter) && !asciiWordOnly(c)) return null;
-            if (cls != null && (!cls.equals(c) || min != r.min() || capture != captured || before != boundBefore || after != boundAfter)) return null;
-            cls = c;
-            min = r.min();
-            capture = captured;
-            before = boundBefore;
-            after = boundAfter;
+            if (tree == null) return null;
+            // The same tree under every flag set: its records print what they hold.
+            if (shape != null && !shape.equals(tree.toString())) return null;
+            shape = tree.toString();
+            first = tree;
         }
-        return cls == null ? null : new ClassRun(cls, min, capture, before, after);
+        return first == null ? null : of(first);
+    }
+
+    private static ClassRun of(Node tree) {
+        boolean before = false, after = false, capture = false;
+        List<Node> items = tree instanceof Seq(List<Node> all) ? all : List.of(tree);
+        if (!items.isEmpty() && wordBound(items.get(0))) { before = true; items = items.subList(1, items.size()); }
+        if (!items.isEmpty() && wordBound(items.get(items.size() - 1))) { after = true; items = items.subList(0, items.size() - 1); }
+        if (items.size() == 1 && items.get(0) instanceof Group g && g.capturing() && !g.atomic()) {
+            capture = true;
+            items = g.body() instanceof Seq(List<Node> inner) ? inner : List.of(g.body());
+        }
+        if (items.isEmpty()) return null;
+        List<Cls> cls = new ArrayList<>();
+        long[] mins = new long[items.size()], maxs = new long[items.size()];
+        boolean anyClass = false;
+        for (int i = 0; i < items.size(); i++) {
+            Node n = items.get(i);
+            long min = 1, max = 1;
+            if (n instanceof Rep r) {
+                if (r.lazy() || r.min() < 1) return null;
+                min = r.min();
+                max = r.max() < 0 ? Long.MAX_VALUE : r.max();
+                n = r.body();
+            }
+            Cls c = n instanceof Cls k ? k : n instanceof Char ch ? charClass(ch) : null;
+            if (c == null) return null;
+            anyClass |= n instanceof Cls;
+            cls.add(c);
+            mins[i] = min;
+            maxs[i] = max;
+        }
+        // One item: a run without bound (a single character is a literal's job); several: not all literals.
+        if (items.size() == 1 ? maxs[0] != Long.MAX_VALUE : !anyClass) return null;
+        if ((before && !asciiWordOnly(cls.get(0))) || (after && !asciiWordOnly(cls.get(cls.size() - 1)))) return null;
+        ClassTable[] tables = new ClassTable[cls.size()];
+        for (int i = 0; i < tables.length; i++) tables[i] = new ClassTable(cls.get(i));
+        for (int i = 0; i + 1 < tables.length; i++) {
+            if (mins[i] != maxs[i] && !tables[i].disjointFrom(tables[i + 1])) return null;
+        }
+        return new ClassRun(tables, mins, maxs, capture, before, after);
+    }
+
+    /** A literal character as a class of itself (and its case variants): asked of Pattern like any class. */
+    private static Cls charClass(Char c) {
+        int[] v = CharSets.variants(c);
+        if (v == null) return null;
+        boolean ascii = true;
+        for (int x : v) ascii &= x < 0x80;
+        return new Cls(Pattern.quote(new String(Character.toChars(c.cp()))), c.flags(), ascii);
     }
 
     /** A {@code \b} that takes [a-zA-Z0-9_] for word characters (not under UNICODE_CHARACTER_CLASS). */
@@ -98,28 +130,5 @@ final class ClassRun {
     /** The JDK's word character for {@code \b} outside UNICODE_CHARACTER_CLASS. */
     static boolean asciiWord(int cp) {
         return cp == '_' || (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    }
-
-    /** Whether code point {@code cp} (U+FFFD for a malformed unit) is a member. */
-    boolean member(int cp) {
-        if (cp < 0x80) return ascii[cp];
-        if (!aboveAscii) return false;
-        long[] page = pages.get(cp >>> 8);
-        if (page == null) {
-            page = page(cp >>> 8);
-            pages.set(cp >>> 8, page);
-        }
-        return (page[(cp & 0xFF) >>> 6] & (1L << (cp & 63))) != 0;
-    }
-
-    private long[] page(int index) {
-        long[] bits = new long[4];
-        Matcher m = single.matcher("");
-        for (int k = 0; k < 256; k++) {
-            int cp = (index << 8) | k;
-            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) continue;   // never decoded from UTF-8
-            if (m.reset(new String(Character.toChars(cp))).matches()) bits[k >>> 6] |= 1L << (k & 63);
-        }
-        return bits;
     }
 }

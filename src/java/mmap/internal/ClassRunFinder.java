@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Matches a {@link ClassRun} pattern in one pass: the next character that is a member, then
- * the run of members after it; the run is a match when it holds enough characters, and when
- * it does not, no attempt inside it can be one. Reads the text in blocks copied to the heap
- * and decodes UTF-8 as the engine does (a malformed unit is U+FFFD).
+ * Matches a {@link ClassRun} pattern in one pass: the next character of the first class, then
+ * each class in turn, greedily; a failed attempt at a run of an unbounded first class rules
+ * out the rest of that run. Reads the text in blocks copied to the heap and decodes UTF-8 as
+ * the engine does (a malformed unit is U+FFFD).
  */
 final class ClassRunFinder extends Finder {
     private static final int BLOCK = ByteSearch.BLOCK;
@@ -27,19 +27,23 @@ final class ClassRunFinder extends Finder {
         super(src, searchFrom, startLimit);
         this.run = run;
         this.windowLimit = Math.min(windowLimit, src.to);
-        ByteSet s = new ByteSet();
-        for (int b = 0; b < 0x80; b++) if (run.member(b)) s.add(b);
-        if (run.aboveAscii) for (int b = 0x80; b < 0x100; b++) s.add(b);
+        ClassTable first = run.classes[0];
+        ByteSet s = first.asciiMembers();
+        if (first.aboveAscii) for (int b = 0x80; b < 0x100; b++) s.add(b);
         this.starts = new ByteClassSearch(s);
         for (int b = 0; b < 256; b++) startTable[b] = s.contains(b);
         bufStart = bufEnd = src.from;
     }
+
+    /** What {@link #take} says when deciding needs text past the window limit. */
+    private static final long PAST_WINDOW = -1;
 
     @Override
     boolean find() {
         if (done) return false;
         long pos = resume;
         long limit = Math.min(src.to, startLimit);
+        ClassTable first = run.classes[0];
         while (true) {
             long s = -1;
             while (pos < limit) {
@@ -57,46 +61,69 @@ final class ClassRunFinder extends Finder {
                 ensure(at);
                 int i = (int) (at - bufStart);
                 int len = unitLength(i);
-                if (run.member(codePoint(i, len))) {
+                if (first.member(codePoint(i, len))) {
                     s = at;
                     break;
                 }
                 pos = at + len;
             }
             if (s < 0) return finish();
-            long e = s;
-            long count = 0;
-            boolean[] ascii = run.ascii;
-            while (e < src.to) {
-                if (e >= windowLimit) return stop(s);
-                ensure(e);
-                int i = (int) (e - bufStart);
-                // ASCII members without a call each; the window limit and the block's end bound the step.
-                int end = (int) (Math.min(bufEnd, windowLimit) - bufStart), j = i;
-                while (j < end && buf[j] >= 0 && ascii[buf[j]]) j++;
-                if (j > i) {
-                    count += j - i;
-                    e += j - i;
-                    continue;
+            // The attempt at s: each class in turn, greedily.
+            long e = s, firstEnd = s;
+            boolean matched = true;
+            for (int k = 0; k < run.classes.length; k++) {
+                long end = take(k, e);
+                if (end == PAST_WINDOW) return stop(s);
+                if (end < 0) {
+                    matched = false;
+                    if (k == 0) firstEnd = -2 - end;
+                    break;
                 }
-                int b = buf[i] & 0xFF;
-                if (b < 0x80) break;
-                int len = unitLength(i);
-                if (!run.member(codePoint(i, len))) break;
-                e += len;
-                count++;
+                e = end;
+                if (k == 0) firstEnd = e;
             }
-            // An attempt later in a run too short is shorter still; and inside a run of word
-            // characters there is no \b, so a run whose ends are not boundaries holds no match.
-            pos = e;
-            if (count < run.min) continue;
-            if (run.boundBefore && wordBefore(s)) continue;
-            if (run.boundAfter && e < src.to) {
+            if (matched && run.boundBefore && wordBefore(s)) matched = false;
+            if (matched && run.boundAfter && e < src.to) {
                 if (e >= windowLimit) return stop(s);
-                if (wordAt(e)) continue;
+                if (wordAt(e)) matched = false;
             }
-            return accept(s, e, e);
+            if (matched) return accept(s, e, e);
+            // A failed attempt fails for every later start in the first class's run, when that
+            // class is unbounded (each would take less of the run, then the same); else next char.
+            pos = run.maxs[0] == Long.MAX_VALUE ? Math.max(firstEnd, s + 1) : src.unitEnd(Math.min(src.to, s + 1));
         }
+    }
+
+    /**
+     * Takes class {@code k} greedily from {@code e}: the end of what it took, or
+     * {@code -2 - end} when that is fewer than its least count, or {@link #PAST_WINDOW}.
+     */
+    private long take(int k, long e) {
+        ClassTable c = run.classes[k];
+        long min = run.mins[k], max = run.maxs[k];
+        long count = 0;
+        boolean[] ascii = c.ascii;
+        while (count < max && e < src.to) {
+            if (e >= windowLimit) return PAST_WINDOW;
+            ensure(e);
+            int i = (int) (e - bufStart);
+            // ASCII members without a call each; the window limit and the block's end bound the step.
+            int end = (int) Math.min(Math.min(bufEnd, windowLimit) - bufStart, i + Math.min(max - count, Integer.MAX_VALUE - i));
+            int j = i;
+            while (j < end && buf[j] >= 0 && ascii[buf[j]]) j++;
+            if (j > i) {
+                count += j - i;
+                e += j - i;
+                continue;
+            }
+            int b = buf[i] & 0xFF;
+            if (b < 0x80) break;
+            int len = unitLength(i);
+            if (!c.member(codePoint(i, len))) break;
+            e += len;
+            count++;
+        }
+        return count >= min ? e : -2 - e;
     }
 
     /** Whether the JDK's {@code \b} takes the character before {@code p} (a run's start) as a word character. */
