@@ -93,8 +93,10 @@ final class ClassRun {
             mins[i] = min;
             maxs[i] = max;
         }
-        // One item: a run without bound (a single character is a literal's job); several: not all literals.
-        if (items.size() == 1 ? maxs[0] != Long.MAX_VALUE : !anyClass) return null;
+        // One item: a class run without bound (a character, or a run of one, is a literal's job:
+        // é+ is found faster by its bytes than by stopping at every byte above ASCII); several:
+        // not all literals.
+        if (!anyClass || (items.size() == 1 && maxs[0] != Long.MAX_VALUE)) return null;
         if ((before && !asciiWordOnly(cls.get(0))) || (after && !asciiWordOnly(cls.get(cls.size() - 1)))) return null;
         ClassTable[] tables = new ClassTable[cls.size()];
         for (int i = 0; i < tables.length; i++) tables[i] = new ClassTable(cls.get(i));
