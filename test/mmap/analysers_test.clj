@@ -129,11 +129,11 @@
     (doseq [re ["\\w+" "\\p{IsHan}+" "[A-Z_]{5,}" "(?U)\\w+" "[^\\x00-\\x7F]{3,}" "(\\d+)" ".+" "(?s).+" "\\S++"
                 "\\b\\w+\\b" "\\b[A-Z]+\\b" "\\b\\d+" "[a-z_]+\\b" "\\b(\\w{2,})\\b"
                 "[a-z][A-Z]" "\\p{Lu}\\p{Ll}+" "[A-Z][a-z]+[A-Z][a-z]+" "\\d+\\.\\d+" "([A-Z][a-z]+)" "(?i)a\\w+"
-                "[a-z]{1,3}[0-9]"]]
+                "[a-z]{1,3}[0-9]" "[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w+\\b" "x\\d*"]]
       (is (some? (field (facts re) "classRun")) re)))
   (testing "other patterns"
     (doseq [re ["\\w*" "\\w+?" "\\w{2,5}" "\\w+x" "(?:\\w)+" "(\\w)+" "(?>\\w+)" "\\w+|x"
-                "[a-z]+[a-z]" "\\w+\\d" "\\d*x" "a\\w*?" "\\p{L}+\\p{Lu}" "[a-z]+." "\\b[a-z]+[A-Z]\\w*" "ab" "x\\d*" "a+" "é+"
+                "[a-z]+[a-z]" "\\w+\\d" "\\d*x" "a\\w*?" "\\p{L}+\\p{Lu}" "[a-z]+." "ab" "a+" "é+" "\\w*" "[a-z]*[A-Z]+" "\\d+\\.?\\d+" "\\b[a-z]+[A-Z]\\w*\\b" "(\\p{So}[A-Z_]*)\\b"
                 "\\b\\p{L}+\\b" "(?U)\\b\\w+\\b" "\\b[a-z-]+\\b" "\\b\\w+\\b\\b" "\\B\\w+" "\\b\\S+"]]
       (is (nil? (field (facts re) "classRun")) re))))
 

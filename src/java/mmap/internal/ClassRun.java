@@ -15,7 +15,8 @@ import mmap.internal.RegexSyntax.Seq;
  * Patterns that are classes in sequence, each taken greedily between its least and most
  * counts, and nothing else: one class repeated without bound ({@code \p{IsHan}+}, {@code \w+},
  * {@code [A-Z_]{5,}}, {@code [^\x00-\x7F]{3,}}), or several ({@code [a-z][A-Z]},
- * {@code \p{Lu}\p{Ll}+}, {@code [A-Z][a-z]+[A-Z][a-z]+}), each at least once; capturing the
+ * {@code \p{Lu}\p{Ll}+}, {@code [A-Z][a-z]+[A-Z][a-z]+}), each at least once but the last of
+ * several, which may take none ({@code [A-Z]\w*}); capturing the
  * whole or not; and, for classes of ASCII word characters, between {@code \b}s
  * ({@code \b\w+\b}, {@code \b[A-Z]+\b}).
  *
@@ -81,7 +82,9 @@ final class ClassRun {
             Node n = items.get(i);
             long min = 1, max = 1;
             if (n instanceof Rep r) {
-                if (r.lazy() || r.min() < 1) return null;
+                // The last of several classes may take none: nothing after it can want it to give back.
+                boolean mayBeEmpty = i == items.size() - 1 && items.size() > 1;
+                if (r.lazy() || r.min() < (mayBeEmpty ? 0 : 1)) return null;
                 min = r.min();
                 max = r.max() < 0 ? Long.MAX_VALUE : r.max();
                 n = r.body();
@@ -98,6 +101,8 @@ final class ClassRun {
         // not all literals.
         if (!anyClass || (items.size() == 1 && maxs[0] != Long.MAX_VALUE)) return null;
         if ((before && !asciiWordOnly(cls.get(0))) || (after && !asciiWordOnly(cls.get(cls.size() - 1)))) return null;
+        // A \b after a last class that took nothing would stand after the class before it.
+        if (after && mins[mins.length - 1] == 0) return null;
         ClassTable[] tables = new ClassTable[cls.size()];
         for (int i = 0; i < tables.length; i++) tables[i] = new ClassTable(cls.get(i));
         for (int i = 0; i + 1 < tables.length; i++) {
