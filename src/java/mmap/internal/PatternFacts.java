@@ -71,9 +71,13 @@ final class PatternFacts {
     final int reachBack;
     final ByteSet firstBytes;
     final Plan plan;
-    final Delimited delimited;
-    /** The class of a pattern that is one class repeated ({@code \p{IsHan}+}), or null. */
-    final ClassRun classRun;
+    /**
+     * The shapes of the byte scans, or null. Each reads the pattern under every compile flag
+     * set itself, so they are set once, by {@link #of}, before the facts are shared.
+     */
+    Delimited delimited;
+    /** See {@link #delimited}: classes in sequence ({@code \p{IsHan}+}, {@code \p{Lu}\p{Ll}+}). */
+    ClassRun classRun;
     /**
      * Whether Matcher.find() tries a match at the low surrogate of a surrogate pair after the
      * attempt at the pair failed. java.util.regex searches with one of two loops, chosen when the
@@ -169,8 +173,6 @@ final class PatternFacts {
         }
         // An inline (?-d) could turn it off: with any inline flags, other terminators are assumed.
         this.unixLines = (p.flags() & Pattern.UNIX_LINES) != 0 && !p.pattern().contains("(?");
-        this.delimited = Delimited.of(p);
-        this.classRun = ClassRun.of(p);
         this.triesLowSurrogates = probeLowSurrogates(p);
     }
 
@@ -190,7 +192,7 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         Delimited delimited, ClassRun classRun, boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore,
+                         boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore,
                          ByteClassSearch trailingClass, ByteClassSearch lineTrailingClass, boolean unixLines) {
         this.triesLowSurrogates = triesLowSurrogates;
         this.exactScore = exactScore;
@@ -204,8 +206,6 @@ final class PatternFacts {
         this.reachBack = reachBack;
         this.firstBytes = firstBytes;
         this.plan = plan;
-        this.delimited = delimited;
-        this.classRun = classRun;
     }
 
     /** What holds whichever of the candidate compile flags {@code p} had: each fact in its weaker form. */
@@ -215,8 +215,7 @@ final class PatternFacts {
         int back = a.reachBack < 0 || b.reachBack < 0 ? -1 : Math.max(a.reachBack, b.reachBack);
         Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
-                a.lineConfined && b.lineConfined, back, first, plan, a.delimited != null && b.delimited != null ? a.delimited : null,
-                a.classRun != null && b.classRun != null ? a.classRun : null,
+                a.lineConfined && b.lineConfined, back, first, plan,
                 a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null,
                 Math.max(a.exactScore, b.exactScore),
                 sameClass(a.trailingClass, b.trailingClass) ? a.trailingClass : null,
@@ -263,18 +262,19 @@ final class PatternFacts {
     }
 
     private static boolean startsAtTextStart(Node n) {
-        if (n instanceof Anchor a) return a.kind() == Kind.TEXT_START || (a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) == 0);
-        if (n instanceof Group g) return startsAtTextStart(g.body());
-        if (n instanceof Seq s) return !s.items().isEmpty() && startsAtTextStart(s.items().get(0));
-        if (n instanceof Alt a) return !a.branches().isEmpty() && a.branches().stream().allMatch(PatternFacts::startsAtTextStart);
-        return false;
+        return startsWith(n, a -> a.kind() == Kind.TEXT_START || (a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) == 0));
     }
 
     private static boolean startsAt(Node n) {
-        if (n instanceof Anchor a) return a.kind() == Kind.LINE_START || a.kind() == Kind.TEXT_START;
-        if (n instanceof Group g) return startsAt(g.body());
-        if (n instanceof Seq s) return !s.items().isEmpty() && startsAt(s.items().get(0));
-        if (n instanceof Alt a) return !a.branches().isEmpty() && a.branches().stream().allMatch(PatternFacts::startsAt);
+        return startsWith(n, a -> a.kind() == Kind.LINE_START || a.kind() == Kind.TEXT_START);
+    }
+
+    /** Whether every branch of {@code n} begins with an anchor that {@code anchor} accepts. */
+    private static boolean startsWith(Node n, java.util.function.Predicate<Anchor> anchor) {
+        if (n instanceof Anchor a) return anchor.test(a);
+        if (n instanceof Group g) return startsWith(g.body(), anchor);
+        if (n instanceof Seq s) return !s.items().isEmpty() && startsWith(s.items().get(0), anchor);
+        if (n instanceof Alt a) return !a.branches().isEmpty() && a.branches().stream().allMatch(b -> startsWith(b, anchor));
         return false;
     }
 
@@ -389,6 +389,8 @@ final class PatternFacts {
         }
         f.leadingRun = leadingRun(p);
         f.textStartOnly = textStartOnly(p);
+        f.delimited = Delimited.of(p);
+        f.classRun = ClassRun.of(p);
         synchronized (CACHE) { CACHE.put(key, f); }
         return f;
     }
