@@ -244,4 +244,5 @@
       (.close fb)
       (is (zero? (maps-of large)) "closing unmaps it"))
     (with-open [fb (.open (mmap.FileBytes$Reader.) (str large) true)]
-      (is (not (.isNative (.segment fb))) "the default reader reads files up to 1 MiB"))))
+      (is (not (.isNative (.segment fb))) "the default reader reads files up to 1 MiB"))
+    (is (thrown-with-msg? IllegalArgumentException #"readLimit must be 0 or more, not -1" (mmap.FileBytes$Reader. -1)))))

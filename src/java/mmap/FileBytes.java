@@ -65,9 +65,11 @@ public final class FileBytes implements AutoCloseable {
          * read. A short-lived process does better with a high limit: its first mapping builds
          * the native-call handles, about 0.2 s of work that a read never needs (bin/mmgrep,
          * one 3 MB file: 0.33 s mapped, 0.18 s read), where a long-lived one has them built.
-         * @param readLimit the largest regular file to read rather than map, in bytes
+         * @param readLimit the largest regular file to read rather than map, in bytes (0 or more)
+         * @throws IllegalArgumentException if {@code readLimit} is negative
          */
         public Reader(long readLimit) {
+            if (readLimit < 0) throw new IllegalArgumentException("FileBytes.Reader: readLimit must be 0 or more, not " + readLimit);
             this.readLimit = Math.min(readLimit, Integer.MAX_VALUE - 64);
         }
 
