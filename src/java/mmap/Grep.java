@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -273,8 +274,13 @@ public final class Grep {
             this.out = out;
             this.err = err;
             this.lineOptions = lineOptions(o);
-            LineGrep.Plan plan = new LineGrep.Plan(re, lineOptions);
-            this.searchers = ThreadLocal.withInitial(() -> new LineGrep(plan));
+            // The first searcher analyses the pattern (about 30 ms, interpreted, in a one-shot
+            // command) while the walk goes on; the others wait for it.
+            FutureTask<LineGrep.Plan> plan = new FutureTask<>(() -> new LineGrep.Plan(re, lineOptions));
+            this.searchers = ThreadLocal.withInitial(() -> {
+                plan.run();
+                return new LineGrep(take(plan));
+            });
             this.showNames = o.has('h') ? false
                     : o.has('H') || o.files.size() > 1
                     || (o.recursive() && (o.files.isEmpty() ? List.of(".") : o.files).stream().anyMatch(f -> new File(f).isDirectory()));

@@ -35,9 +35,12 @@ final class ByteClassSearch {
     final long orMask, pattern;
     final boolean oneTest;
     /**
-     * Whether the set is rare in typical text (its commonest byte ranked below 160 of 256:
-     * rarer than any lower-case letter and most capitals). A SWAR pair search then tests the
-     * second byte only where the first stands, a branch that is then well predicted.
+     * Whether the set is rare in typical text (its commonest byte ranked below 240 of 256:
+     * any capital, digit or punctuation but the backslash, and the lower-case letters other
+     * than a c d e f i l n o r s t u). A SWAR pair search then tests the second byte only
+     * where the first stands, a branch that is then well predicted. Measured over 60 MB of the
+     * JDK sources, one thread, SWAR: E, O, w, y, m the first byte, 1.1–1.9× faster this way
+     * (C1 and C2); p equal; i and t, ranked 252 and 253, 0.7–0.9×.
      */
     final boolean rare;
     /**
@@ -57,7 +60,7 @@ final class ByteClassSearch {
         this.oneTest = ops != null && ops.length == 1 && (ops[0].kind() == Kind.EQ || ops[0].kind() == Kind.FOLD);
         this.orMask = oneTest && ops[0].kind() == Kind.FOLD ? CASE : 0;
         this.pattern = oneTest ? ops[0].lo() * ONES : 0;
-        this.rare = set.worstRank() < 160;
+        this.rare = set.worstRank() < 240;
         this.oneRange = ops != null && ops.length == 1 && ops[0].kind() == Kind.RANGE;
         this.rangeAbove = oneRange ? (0x7F - ops[0].hi()) * ONES : 0;
         this.rangeBelow = oneRange ? (0x80 - ops[0].lo()) * ONES : 0;
