@@ -15,6 +15,8 @@ final class ClassRunFinder extends Finder {
     private static final int UNIT = 4;
 
     private final ClassRun run;
+    /** The first class's least count when it is ASCII-only and at least 2 (see {@link #skipShortRuns}), else 0. */
+    private final int minRun;
     private final long windowLimit;
     private final ByteClassSearch starts;    // bytes that may start a member
     private final boolean[] startTable = new boolean[256];
@@ -31,6 +33,7 @@ final class ClassRunFinder extends Finder {
         ByteSet s = first.asciiMembers();
         if (first.aboveAscii) for (int b = 0x80; b < 0x100; b++) s.add(b);
         this.starts = new ByteClassSearch(s);
+        this.minRun = !first.aboveAscii && run.mins[0] >= 2 ? (int) Math.min(run.mins[0], 1024) : 0;
         for (int b = 0; b < 256; b++) startTable[b] = s.contains(b);
         bufStart = bufEnd = src.from;
     }
@@ -47,6 +50,8 @@ final class ClassRunFinder extends Finder {
         while (true) {
             long s = -1;
             while (pos < limit) {
+                if (minRun >= 2) pos = skipShortRuns(pos, limit);
+                if (pos >= limit) break;
                 ensure(pos);
                 int from = (int) (pos - bufStart), to = (int) (Math.min(limit, bufEnd) - bufStart);
                 // Words are close together: a few bytes by table before the block search, whose call costs more.
@@ -92,6 +97,37 @@ final class ClassRunFinder extends Finder {
             // class is unbounded (each would take less of the run, then the same); else next char.
             pos = run.maxs[0] == Long.MAX_VALUE ? Math.max(firstEnd, s + 1) : src.unitEnd(Math.min(src.to, s + 1));
         }
+    }
+
+    /**
+     * The first position at or after {@code pos} where a run of {@link #minRun} members of the
+     * first class may start (at most {@code limit}), for an ASCII-only first class, reading one
+     * byte in {@code minRun} where members are few: a run that long which starts in
+     * [p, p + minRun) holds the byte at p + minRun - 1, so where that byte is not a member the
+     * whole stretch is passed over, and where it is, the run around it is measured. Returns
+     * {@code pos} itself, or any earlier start, when the block ends before it can tell.
+     */
+    private long skipShortRuns(long pos, long limit) {
+        ensure(pos);
+        boolean[] ascii = run.classes[0].ascii;
+        int n = minRun;
+        int held = (int) (bufEnd - bufStart), to = (int) (Math.min(limit, bufEnd) - bufStart);
+        int i = (int) (pos - bufStart);
+        while (i < to) {
+            int q = i + n - 1;
+            if (q >= held) return bufStart + i;
+            if (buf[q] < 0 || !ascii[buf[q]]) {
+                i = q + 1;
+                continue;
+            }
+            int r = q;
+            while (r > i && buf[r - 1] >= 0 && ascii[buf[r - 1]]) r--;
+            int e = q + 1;
+            while (e < held && e - r < n && buf[e] >= 0 && ascii[buf[e]]) e++;
+            if (e - r >= n || e >= held) return bufStart + r;
+            i = e + 1;    // the byte at e is no member: no run crosses it
+        }
+        return Math.min(limit, bufStart + i);
     }
 
     /**
