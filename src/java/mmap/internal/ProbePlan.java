@@ -160,7 +160,7 @@ final class ProbePlan {
     }
 
     /** A set's share of typical text, estimated from its bytes' ranks. */
-    private static double share(ByteSet set) {
+    static double share(ByteSet set) {
         double p = 0;
         for (int b : set.members()) p += 0.15 * Math.pow(2, (ByteFrequency.rank(b) - 255) / 14.0);
         return p;
