@@ -81,7 +81,11 @@
       (is (= expected (literals re)) re)))
   (testing "how a candidate leads to a match"
     (is (= "PREFIX" (plan-mode "ERROR|WARN|FATAL")))
-    (is (#{"BOUNDED" "LINE"} (plan-mode "\\w+Exception\\b")) "the match starts before the literal")))
+    (is (#{"BOUNDED" "LINE"} (plan-mode "\\w+Exception\\b")) "the match starts before the literal")
+    (is (= "PREFIX" (plan-mode "\\bif\\s*\\(.*\\)\\s*\\{"))
+        "a prefix literal, not the rarer { whose prefix may hold any byte (every i since the last { would be tried)")
+    (is (= ["BOUNDED" #{") {"}] [(plan-mode "if \\(.*\\) \\{") (literals "if \\(.*\\) \\{")])
+        "the rarer literal where the prefix stays on the line")))
 
 (defn- first-bytes [re]
   (some->> (field (facts re) "firstBytes") byte-set->str))
