@@ -67,6 +67,17 @@ final class CandidateFinder extends MatcherFinder {
     /** Lines longer than this are not decoded whole. */
     private static final long LONG_LINE = 1 << 20;
     private final PatternFacts facts;
+    /**
+     * Whether every match starts at a line start (or the text's): then attemptEach passes the
+     * positions no line terminator ends before. {@code (?m)^\W*$} over the man pages tried each
+     * character of Japanese lines, all of them \W, back from each line end.
+     */
+    private final boolean lineStartsOnly;
+    /** The last bytes of Java's line terminators (\n, \r, U+0085, U+2028, U+2029; in UTF-8 and Latin-1). */
+    private static final boolean[] TERMINATOR_LAST = new boolean[256];
+    static {
+        for (int b : new int[] {'\n', '\r', 0x85, 0xA8, 0xA9}) TERMINATOR_LAST[b] = true;
+    }
     private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
     private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end
     private Prefilter lineEnds;          // LINE: where a line terminator other than \n may stand (made when first needed)
@@ -79,6 +90,7 @@ final class CandidateFinder extends MatcherFinder {
         this.mode = mode;
         this.lines = lines;
         this.facts = facts;
+        this.lineStartsOnly = facts.startsAtLineStart();
         this.initial = initial;
         this.lowSurrogates = facts.triesLowSurrogates;
         PatternFacts.Plan plan = facts.plan;
@@ -305,6 +317,8 @@ final class CandidateFinder extends MatcherFinder {
         if (bytes != null) src.copy(lo, bytes, 0, (int) known);
         for (long p = lo; p <= hi && p < startLimit; p++) {
             if (bytes != null && p - lo < known && !first.contains(bytes[(int) (p - lo)] & 0xFF)) continue;
+            if (lineStartsOnly && p > src.from && !TERMINATOR_LAST[(bytes != null && p - 1 >= lo && p - 1 - lo < known
+                    ? bytes[(int) (p - 1 - lo)] : src.byteAt(p - 1)) & 0xFF]) continue;
             if (src.utf8 && p < src.to && notAttemptStart(p, bytes != null && p - lo < known ? bytes[(int) (p - lo)] : src.byteAt(p))) continue;
             Attempt a = attemptAt(p, windowFor(p));
             if (a != Attempt.NONE) {
