@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import mmap.internal.RegexSyntax.Anchor;
 import mmap.internal.RegexSyntax.Char;
 import mmap.internal.RegexSyntax.Cls;
 import mmap.internal.RegexSyntax.Group;
+import mmap.internal.RegexSyntax.Kind;
 import mmap.internal.RegexSyntax.Node;
 import mmap.internal.RegexSyntax.Rep;
 import mmap.internal.RegexSyntax.Seq;
@@ -40,14 +42,23 @@ final class ClassRun {
      * when a letter or digit stands before it (past any other marks).
      */
     final boolean boundBefore, boundAfter;
+    /**
+     * Whether the sequence follows a MULTILINE {@code ^} ({@code (?m)^\s+}, {@code (?m)^\.\w+}):
+     * it starts at the text's start or after a line terminator, but not at the text's end nor
+     * between \r and \n; with UNIX_LINES ({@link #unixLines}) after \n alone.
+     */
+    final boolean lineStart, unixLines;
 
-    private ClassRun(ClassTable[] classes, long[] mins, long[] maxs, boolean capture, boolean boundBefore, boolean boundAfter) {
+    private ClassRun(ClassTable[] classes, long[] mins, long[] maxs, boolean capture, boolean boundBefore, boolean boundAfter,
+                     boolean lineStart, boolean unixLines) {
         this.classes = classes;
         this.mins = mins;
         this.maxs = maxs;
         this.capture = capture;
         this.boundBefore = boundBefore;
         this.boundAfter = boundAfter;
+        this.lineStart = lineStart;
+        this.unixLines = unixLines;
     }
 
     /** The shape of {@code p}, or null when it has another (under any flags it may have been compiled with). */
@@ -66,8 +77,13 @@ final class ClassRun {
     }
 
     private static ClassRun of(Node tree) {
-        boolean before = false, after = false, capture = false;
+        boolean before = false, after = false, capture = false, lineStart = false, unixLines = false;
         List<Node> items = tree instanceof Seq(List<Node> all) ? all : List.of(tree);
+        if (!items.isEmpty() && items.get(0) instanceof Anchor a && a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) != 0) {
+            lineStart = true;
+            unixLines = (a.flags() & Pattern.UNIX_LINES) != 0;
+            items = items.subList(1, items.size());
+        }
         if (!items.isEmpty() && wordBound(items.get(0))) { before = true; items = items.subList(1, items.size()); }
         if (!items.isEmpty() && wordBound(items.get(items.size() - 1))) { after = true; items = items.subList(0, items.size() - 1); }
         if (items.size() == 1 && items.get(0) instanceof Group g && g.capturing() && !g.atomic()) {
@@ -108,7 +124,7 @@ final class ClassRun {
         for (int i = 0; i + 1 < tables.length; i++) {
             if (mins[i] != maxs[i] && !tables[i].disjointFrom(tables[i + 1])) return null;
         }
-        return new ClassRun(tables, mins, maxs, capture, before, after);
+        return new ClassRun(tables, mins, maxs, capture, before, after, lineStart, unixLines);
     }
 
     /** A literal character as a class of itself (and its case variants): asked of Pattern like any class. */
@@ -122,7 +138,7 @@ final class ClassRun {
 
     /** A {@code \b} that takes [a-zA-Z0-9_] for word characters (not under UNICODE_CHARACTER_CLASS). */
     private static boolean wordBound(Node n) {
-        return n instanceof RegexSyntax.Anchor a && a.kind() == RegexSyntax.Kind.WORD_BOUNDARY
+        return n instanceof Anchor a && a.kind() == Kind.WORD_BOUNDARY
                 && (a.flags() & Pattern.UNICODE_CHARACTER_CLASS) == 0;
     }
 

@@ -27,6 +27,8 @@ final class ClassRunFinder extends Finder {
     private final ByteClassSearch pairFirst, pairSecond;
     private final int pairItem, pairLead;
     private final boolean pairFixed;
+    /** The last bytes of the line terminators, for a run after {@code ^} ({@link ClassRun#lineStart}). */
+    private final ByteClassSearch lineEnds;
     /** After an attempt at a boundary's start fails: the least start that may still match. */
     private long nextAfterFailure;
     private final long windowLimit;
@@ -45,8 +47,9 @@ final class ClassRunFinder extends Finder {
         ByteSet s = first.asciiMembers();
         if (first.aboveAscii) for (int b = 0x80; b < 0x100; b++) s.add(b);
         this.starts = new ByteClassSearch(s);
-        this.minRun = !first.aboveAscii && run.mins[0] >= 2 ? (int) Math.min(run.mins[0], 1024) : 0;
-        int k = boundaryItem(run);
+        this.minRun = !run.lineStart && !first.aboveAscii && run.mins[0] >= 2 ? (int) Math.min(run.mins[0], 1024) : 0;
+        this.lineEnds = new ByteClassSearch(run.unixLines ? ByteSet.of('\n') : ByteSet.of('\n', '\r', 0x85, 0xA8, 0xA9));
+        int k = run.lineStart ? -1 : boundaryItem(run);
         this.pairItem = k;
         this.pairFirst = k < 0 ? null : new ByteClassSearch(run.classes[k].asciiMembers());
         this.pairSecond = k < 0 ? null : new ByteClassSearch(run.classes[k + 1].asciiMembers());
@@ -69,7 +72,10 @@ final class ClassRunFinder extends Finder {
         ClassTable first = run.classes[0];
         while (true) {
             long s = -1;
-            if (pairFirst != null) {
+            if (run.lineStart) {
+                s = nextLineStart(pos, limit);
+                if (s < 0) return finish();
+            } else if (pairFirst != null) {
                 s = boundaryStart(pos, limit);
                 if (s < 0) return finish();
             }
@@ -149,6 +155,48 @@ final class ClassRunFinder extends Finder {
             if (!fixed) break;     // the items before the boundary must take fixed counts
         }
         return best;
+    }
+
+    /**
+     * The first line start at or after {@code pos} and before {@code limit} whose byte may
+     * start the first class, or -1: the text's start, or where a line terminator's last byte
+     * stands before such a byte (a pair search), confirmed by {@link #lineStartAt}.
+     */
+    private long nextLineStart(long pos, long limit) {
+        long end = Math.min(limit, src.to);
+        if (pos == src.from && pos < end) {
+            ensure(pos);
+            if (startTable[buf[(int) (pos - bufStart)] & 0xFF]) return pos;
+        }
+        long t = Math.max(src.from, pos - 1);      // a terminator's last byte, before the start
+        while (t + 1 < end) {
+            ensure(t);
+            int from = (int) (t - bufStart), to = (int) (Math.min(end - 1, bufEnd - 1) - bufStart);
+            int i = ByteClassSearch.indexOfPair(buf, from, to, lineEnds, starts, 1);
+            if (i < 0) {
+                t = bufStart + to;
+                continue;
+            }
+            long p = bufStart + i + 1;
+            if (lineStartAt(p)) return p;
+            t = p;
+        }
+        return -1;
+    }
+
+    /** Whether a MULTILINE {@code ^} matches at {@code p}, as java.util.regex decides it (Pattern's Caret and UnixCaret). */
+    private boolean lineStartAt(long p) {
+        if (p >= src.to) return false;
+        if (p == src.from) return true;
+        int b = src.byteAt(p - 1) & 0xFF;
+        if (b == '\n') return true;
+        if (run.unixLines) return false;
+        if (b == '\r') return src.byteAt(p) != '\n';
+        if (!src.utf8) return b == 0x85;
+        // U+0085 is C2 85 and U+2028/9 E2 80 A8/9; a C2 or E2 is never a continuation, so it starts its character.
+        if (b == 0x85) return p - 2 >= src.from && (src.byteAt(p - 2) & 0xFF) == 0xC2;
+        if (b == 0xA8 || b == 0xA9) return p - 3 >= src.from && (src.byteAt(p - 2) & 0xFF) == 0x80 && (src.byteAt(p - 3) & 0xFF) == 0xE2;
+        return false;
     }
 
     /**

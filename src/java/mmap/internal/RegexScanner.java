@@ -126,7 +126,10 @@ public final class RegexScanner {
             // ^\s+ (no MULTILINE), \A...: one attempt, at the text's start.
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.TEXT_START, null, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
-        } else if (fast && facts.classRun != null && facts.classRun.classes.length == 1) {
+        } else if (fast && facts.classRun != null && (facts.classRun.classes.length == 1
+                || (facts.classRun.lineStart && (facts.plan == null || facts.plan.choiceScore() >= COMMON_LITERAL)))) {
+            // \p{IsHan}+; and classes after a MULTILINE ^ ((?m)^\s+, (?m)^\.\w+) unless a rarer
+            // literal starts them ((?m)^import\s+\w+ is found faster by "import").
             finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
         } else if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
@@ -182,6 +185,14 @@ public final class RegexScanner {
      * (over German, French and Japanese man pages: 0.13 s by the plan, 0.085 s by the automaton).
      */
     private static final long WEAK_PLAN_AT_LINE_ENDS = 250_000;
+
+    /**
+     * A literal plan whose literals stand together as often as a byte ranked this common or
+     * more ({@link RequiredLiterals#choiceScore}): the "." of {@code (?m)^\.\w+} (0.154 s
+     * over the man pages by the literal, 0.051 s by line starts), not the "#" of
+     * {@code (?m)^#\w+} (0.060 s by the literal over the JDK sources, 0.17 s by line starts).
+     */
+    private static final long COMMON_LITERAL = 200_000;
 
     /** How far back from the text's end {@link #trailingRun} looks: each parallel task looks, so not without end. */
     private static final long TRAILING_REACH = 1 << 20;
