@@ -139,7 +139,21 @@
     (doseq [re ["\\w*" "\\w+?" "\\w{2,5}" "\\w+x" "(?:\\w)+" "(\\w)+" "(?>\\w+)" "\\w+|x"
                 "[a-z]+[a-z]" "\\w+\\d" "\\d*x" "a\\w*?" "\\p{L}+\\p{Lu}" "[a-z]+." "ab" "a+" "é+" "\\w*" "[a-z]*[A-Z]+" "\\d+\\.?\\d+" "\\b[a-z]+[A-Z]\\w*\\b" "(\\p{So}[A-Z_]*)\\b"
                 "\\b\\p{L}+\\b" "(?U)\\b\\w+\\b" "\\b[a-z-]+\\b" "\\b\\w+\\b\\b" "\\B\\w+" "\\b\\S+"]]
-      (is (nil? (field (facts re) "classRun")) re))))
+      (is (nil? (field (facts re) "classRun")) re)))
+  (testing "after a MULTILINE ^: line starts only (with UNIX_LINES, after \\n alone)"
+    (doseq [[re unix] [["(?m)^\\s+" false] ["(?m)^\\.\\w+" false] ["(?m)^(\\w+)" false] ["(?md)^[a-z]+" true]]]
+      (let [run (field (facts re) "classRun")]
+        (is (= [true unix] [(field run "lineStart") (field run "unixLines")]) re))))
+  (testing "not a class run: ^ without MULTILINE (the text's start), or $"
+    (doseq [re ["^\\s+" "\\A\\w+" "(?m)^\\w+$" "(?m)\\w+^"]]
+      (is (nil? (field (facts re) "classRun")) re)))
+  (testing "the boundary pair: the last of an item of fixed count (or of varying count after fixed ones) and the first of the next"
+    (doseq [[re k] [["[a-z][A-Z]" 0] ["[a-z]+[A-Z][a-z]+" 0] ["[A-Z][a-z]+[A-Z][a-z]+" 1] ["[a-z]+_[a-z]+" 0]
+                    ["\\p{Lu}\\p{Ll}+" -1] ["[a-z]{1,3}[0-9]" -1] ["\\w+" -1]]]
+      (let [m (doto (.getDeclaredMethod (Class/forName "mmap.internal.ClassRunFinder") "boundaryItem"
+                                        (into-array Class [(Class/forName "mmap.internal.ClassRun")]))
+                (.setAccessible true))]
+        (is (= k (.invoke m nil (object-array [(field (facts re) "classRun")]))) re)))))
 
 (deftest previous-match-dependence
   (doseq [re ["\\G\\w" "(?=(a))a" "x\\Gy"]]
