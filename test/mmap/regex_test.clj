@@ -32,7 +32,7 @@
    #"[a-c][xy]" #"[a-c]+[xy]+" #"\p{L}[a-c]+" #"(?i)a\w+" #"[ab]{1,2}[xy]" #"[<>]+\S" #"é+" #"\b[a-c]+x\b" #"([a-c]{2,}[<>])" #"[<>]\w*" #"\b[a-c]+[xy]\w*\b" #"[xy][a-c]?" #"(\p{So}[a-c_]*)\b" #"(€+\d?)\b" #"[a-c]{3,}x" #"[a-cx]{2,3}[<>]"
    ;; found by a byte pair at an item boundary
    #"[a-z][a-z]x?" #"[a-z]{2}[!-@]" #"[!-@][a-z]{2}[A-Z<>]" #"([a-z]+[!-@][a-z]+)" #"[a-z][!-@]" #"[!-@][a-z]+[A-Z<>]"
-   #"[!-@][a-z]+[A-Z<>][a-z]*"
+   #"[!-@][a-z]+[A-Z<>][a-z]*" #"[a-z]\s" #"[a-z]+\s+[<>]" #"\s[a-z]+"
    ;; after a MULTILINE ^ (the alphabet has every line terminator, and \r\n)
    #"(?m)^\s+" #"(?m)^[a-c]+" #"(?m)^<\w*" #"(?md)^\s+" #"(?m)^\W+" #"(?m)^(\p{L}+)" #"(?m)^[<>]x?"])
 

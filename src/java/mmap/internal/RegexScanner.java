@@ -127,9 +127,11 @@ public final class RegexScanner {
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.TEXT_START, null, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
         } else if (fast && facts.classRun != null && (facts.classRun.classes.length == 1
-                || (facts.classRun.lineStart && (facts.plan == null || facts.plan.choiceScore() >= COMMON_LITERAL)))) {
-            // \p{IsHan}+; and classes after a MULTILINE ^ ((?m)^\s+, (?m)^\.\w+) unless a rarer
-            // literal starts them ((?m)^import\s+\w+ is found faster by "import").
+                || ((facts.classRun.lineStart || ClassRunFinder.boundaryItem(facts.classRun) >= 0)
+                    && (facts.plan == null || facts.plan.choiceScore() >= COMMON_LITERAL)))) {
+            // \p{IsHan}+; classes after a MULTILINE ^ ((?m)^\s+, (?m)^\.\w+), and classes in
+            // sequence whose boundary a byte pair marks ([a-z]\s), unless a rarer literal is at
+            // hand ((?m)^import\s+\w+ is found faster by "import"; [a-z]\s's \s is no rarer).
             finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
         } else if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
