@@ -133,10 +133,11 @@
     (doseq [re ["\\w+" "\\p{IsHan}+" "[A-Z_]{5,}" "(?U)\\w+" "[^\\x00-\\x7F]{3,}" "(\\d+)" ".+" "(?s).+" "\\S++"
                 "\\b\\w+\\b" "\\b[A-Z]+\\b" "\\b\\d+" "[a-z_]+\\b" "\\b(\\w{2,})\\b"
                 "[a-z][A-Z]" "\\p{Lu}\\p{Ll}+" "[A-Z][a-z]+[A-Z][a-z]+" "\\d+\\.\\d+" "([A-Z][a-z]+)" "(?i)a\\w+"
-                "[a-z]{1,3}[0-9]" "[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w+\\b" "x\\d*"]]
+                "[a-z]{1,3}[0-9]" "[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w+\\b" "x\\d*"
+                "\\w{2,5}" "[^\\w\\s]" "(?i)[aeiou]{2}" "\\b\\w{2,5}\\b"]]
       (is (some? (field (facts re) "classRun")) re)))
   (testing "other patterns"
-    (doseq [re ["\\w*" "\\w+?" "\\w{2,5}" "\\w+x" "(?:\\w)+" "(\\w)+" "(?>\\w+)" "\\w+|x"
+    (doseq [re ["\\w*" "\\w+?" "\\w+x" "(?:\\w)+" "(\\w)+" "(?>\\w+)" "\\w+|x"
                 "[a-z]+[a-z]" "\\w+\\d" "\\d*x" "a\\w*?" "\\p{L}+\\p{Lu}" "[a-z]+." "ab" "a+" "é+" "\\w*" "[a-z]*[A-Z]+" "\\d+\\.?\\d+" "\\b[a-z]+[A-Z]\\w*\\b" "(\\p{So}[A-Z_]*)\\b"
                 "\\b\\p{L}+\\b" "(?U)\\b\\w+\\b" "\\b[a-z-]+\\b" "\\b\\w+\\b\\b" "\\B\\w+" "\\b\\S+"]]
       (is (nil? (field (facts re) "classRun")) re)))
@@ -354,14 +355,14 @@
     (doseq [re ["\\bint\\b" "^abc" "abc$" "a(?=b)" "(abc)" "(?>a|ab)c" "a+" "ab?" "a{2,3}" "[aä]" "[^a]" "." "\\w" "a|"
                 "(?:a|ab){2}+" "[a-z]"]]
       (is (nil? (exact-literals re)) re)))
-  (testing "found without the engine, unless their search would stop at nearly every byte"
+  (testing "found without the engine: by the literal search, or by the class-run scan where that would stop at nearly every byte"
     (let [strategy (fn [re] (.strategy (mmap.internal.RegexScanner.
                                         (mmap.internal.RegexScanner$Spec. (java.lang.foreign.MemorySegment/ofArray (.getBytes "x")) 0 1
                                                                           (Pattern/compile re) true))))]
       (doseq [re ["ERROR|WARN|FATAL" "[äöüß]" "(?i)timeout"]]
         (is (= "LiteralFinder" (strategy re)) re))
       (doseq [re ["[aeiou]{3}" "[a-f0-9]{8}"]]
-        (is (= "candidates" (strategy re)) re))))
+        (is (= "ClassRunFinder" (strategy re)) re))))
   (testing "results equal re-seq: leftmost start, then the first literal in order; characters past ASCII, case, malformed bytes"
     (let [text (str (apply str (repeat 300 "abcd abc ab a ac xabbcd ÄÖÜ äöüß Straße STRASSE ok OK Ok 日本語 \uD83D\uDE00 "))
                     "é")

@@ -33,6 +33,8 @@
    ;; found by a byte pair at an item boundary
    #"[a-z][a-z]x?" #"[a-z]{2}[!-@]" #"[!-@][a-z]{2}[A-Z<>]" #"([a-z]+[!-@][a-z]+)" #"[a-z][!-@]" #"[!-@][a-z]+[A-Z<>]"
    #"[!-@][a-z]+[A-Z<>][a-z]*" #"[a-z]\s" #"[a-z]+\s+[<>]" #"\s[a-z]+"
+   ;; one class of bounded count
+   #"[^\w\s]" #"(?i)[abc]{2}" #"[a-cx]{2,3}" #"\b\w{2,3}\b" #"\w{1,2}\b" #"[^a-c]"
    ;; after a MULTILINE ^ (the alphabet has every line terminator, and \r\n)
    #"(?m)^\s+" #"(?m)^[a-c]+" #"(?m)^<\w*" #"(?md)^\s+" #"(?m)^\W+" #"(?m)^(\p{L}+)" #"(?m)^[<>]x?"])
 

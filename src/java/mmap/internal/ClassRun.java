@@ -112,10 +112,10 @@ final class ClassRun {
             mins[i] = min;
             maxs[i] = max;
         }
-        // One item: a class run without bound (a character, or a run of one, is a literal's job:
-        // é+ is found faster by its bytes than by stopping at every byte above ASCII); several:
-        // not all literals.
-        if (!anyClass || (items.size() == 1 && maxs[0] != Long.MAX_VALUE)) return null;
+        // Not all literals: a character, or a run of one, is a literal's job (é+ is found faster
+        // by its bytes than by stopping at every byte above ASCII). A class of bounded count
+        // ([^\w\s], (?i)[aeiou]{2}) qualifies; the scanner prefers a literal search where one pays.
+        if (!anyClass) return null;
         if ((before && !asciiWordOnly(cls.get(0))) || (after && !asciiWordOnly(cls.get(cls.size() - 1)))) return null;
         // A \b after a last class that took nothing would stand after the class before it.
         if (after && mins[mins.length - 1] == 0) return null;

@@ -126,10 +126,12 @@ public final class RegexScanner {
             // ^\s+ (no MULTILINE), \A...: one attempt, at the text's start.
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.TEXT_START, null, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
-        } else if (fast && facts.classRun != null && (facts.classRun.classes.length == 1
+        } else if (fast && facts.classRun != null && ((facts.classRun.classes.length == 1
+                    && (facts.classRun.maxs[0] == Long.MAX_VALUE || facts.exactLiterals == null || facts.exactScore >= WEAK_PLAN))
                 || ((facts.classRun.lineStart || ClassRunFinder.boundaryItem(facts.classRun) >= 0)
                     && (facts.plan == null || facts.plan.choiceScore() >= COMMON_LITERAL)))) {
-            // \p{IsHan}+; classes after a MULTILINE ^ ((?m)^\s+, (?m)^\.\w+), and classes in
+            // \p{IsHan}+, [^\w\s] (a class of bounded count that no literal search serves: 3.4 s
+            // over the JDK sources through the engine, 22 million matches); classes after a MULTILINE ^ ((?m)^\s+, (?m)^\.\w+), and classes in
             // sequence whose boundary a byte pair marks ([a-z]\s), unless a rarer literal is at
             // hand ((?m)^import\s+\w+ is found faster by "import"; [a-z]\s's \s is no rarer).
             finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
