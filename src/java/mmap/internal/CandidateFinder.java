@@ -73,10 +73,11 @@ final class CandidateFinder extends MatcherFinder {
      * character of Japanese lines, all of them \W, back from each line end.
      */
     private final boolean lineStartsOnly;
-    /** The last bytes of Java's line terminators (\n, \r, U+0085, U+2028, U+2029; in UTF-8 and Latin-1). */
+    /** The last bytes of Java's line terminators ({@link PatternFacts#terminatorLastBytes}). */
     private static final boolean[] TERMINATOR_LAST = new boolean[256];
     static {
-        for (int b : new int[] {'\n', '\r', 0x85, 0xA8, 0xA9}) TERMINATOR_LAST[b] = true;
+        ByteSet last = PatternFacts.terminatorLastBytes(false);
+        for (int b = 0; b < 256; b++) TERMINATOR_LAST[b] = last.contains(b);
     }
     private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
     private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end

@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Matches a {@link ClassRun} pattern in one pass: the next character of the first class, then
+ * Matches a {@link ClassRun} pattern in one pass: finds where an attempt may start, then takes
  * each class in turn, greedily; a failed attempt at a run of an unbounded first class rules
- * out the rest of that run. Reads the text in blocks copied to the heap and decodes UTF-8 as
- * the engine does (a malformed unit is U+FFFD).
+ * out the rest of that run. Attempts start at the next character of the first class, found by
+ * bytes: reading one byte in n for a first class of at least n ({@link #skipShortRuns}), by the
+ * byte pair at an item boundary ({@link #boundaryStart}), or at line starts after a MULTILINE
+ * {@code ^} ({@link #nextLineStart}). Reads the text in blocks copied to the heap and decodes
+ * UTF-8 as the engine does (a malformed unit is U+FFFD).
  */
 final class ClassRunFinder extends Finder {
     private static final int BLOCK = ByteSearch.BLOCK;
@@ -27,13 +30,12 @@ final class ClassRunFinder extends Finder {
     private final ByteClassSearch pairFirst, pairSecond;
     private final int pairItem, pairLead;
     private final boolean pairFixed;
-    /** The last bytes of the line terminators, for a run after {@code ^} ({@link ClassRun#lineStart}). */
+    /** The last bytes of the line terminators, for a run after {@code ^} ({@link ClassRun#lineStart}); else null. */
     private final ByteClassSearch lineEnds;
     /** After an attempt at a boundary's start fails: the least start that may still match. */
     private long nextAfterFailure;
     private final long windowLimit;
     private final ByteClassSearch starts;    // bytes that may start a member
-    private final boolean[] startTable = new boolean[256];
     /** Bytes looked at one by one before a block search for the next member. */
     private static final int NEAR = 16;
     private final byte[] buf = new byte[BLOCK];
@@ -48,8 +50,8 @@ final class ClassRunFinder extends Finder {
         if (first.aboveAscii) for (int b = 0x80; b < 0x100; b++) s.add(b);
         this.starts = new ByteClassSearch(s);
         this.minRun = !run.lineStart && !first.aboveAscii && run.mins[0] >= 2 ? (int) Math.min(run.mins[0], 1024) : 0;
-        this.lineEnds = new ByteClassSearch(run.unixLines ? ByteSet.of('\n') : ByteSet.of('\n', '\r', 0x85, 0xA8, 0xA9));
-        int k = run.lineStart ? -1 : boundaryItem(run);
+        this.lineEnds = run.lineStart ? new ByteClassSearch(PatternFacts.terminatorLastBytes(run.unixLines)) : null;
+        int k = run.lineStart ? -1 : run.boundaryItem;
         this.pairItem = k;
         this.pairFirst = k < 0 ? null : new ByteClassSearch(run.classes[k].asciiMembers());
         this.pairSecond = k < 0 ? null : new ByteClassSearch(run.classes[k + 1].asciiMembers());
@@ -57,7 +59,6 @@ final class ClassRunFinder extends Finder {
         for (int j = 0; j < Math.max(k, 0); j++) lead += (int) run.mins[j];
         this.pairLead = lead;
         this.pairFixed = k >= 0 && run.mins[k] == run.maxs[k];
-        for (int b = 0; b < 256; b++) startTable[b] = s.contains(b);
         bufStart = bufEnd = src.from;
     }
 
@@ -86,7 +87,7 @@ final class ClassRunFinder extends Finder {
                 int from = (int) (pos - bufStart), to = (int) (Math.min(limit, bufEnd) - bufStart);
                 // Words are close together: a few bytes by table before the block search, whose call costs more.
                 int hit = from, near = Math.min(to, from + NEAR);
-                while (hit < near && !startTable[buf[hit] & 0xFF]) hit++;
+                while (hit < near && !starts.contains(buf[hit])) hit++;
                 if (hit == near) hit = near < to ? starts.indexIn(buf, near, to) : -1;
                 if (hit < 0) {
                     pos = Math.min(limit, bufEnd);
@@ -131,33 +132,6 @@ final class ClassRunFinder extends Finder {
     }
 
     /**
-     * The item whose boundary with the next one the scan searches for (see {@link #pairFirst}),
-     * or -1: of those that qualify, the one whose second class is rarest in typical text, then
-     * whose first is. Even a common pair pays: over the man pages [a-z][a-z] took 0.18 s this
-     * way, 0.55 s trying each lower-case letter; [a-z]+[A-Z][a-z]+ over the JDK sources 0.28 s,
-     * against 0.98 s trying each run of lower-case letters.
-     */
-    static int boundaryItem(ClassRun run) {
-        int best = -1;
-        double bestSecond = 0, bestFirst = 0;
-        for (int k = 0; k + 1 < run.classes.length; k++) {
-            ClassTable c = run.classes[k], next = run.classes[k + 1];
-            if (c.aboveAscii || next.aboveAscii || run.mins[k + 1] < 1) break;
-            boolean fixed = run.mins[k] == run.maxs[k];
-            if (fixed || (run.maxs[k] == Long.MAX_VALUE && (k == 0 || run.classes[k - 1].disjointFrom(c)))) {
-                double first = ProbePlan.share(c.asciiMembers()), second = ProbePlan.share(next.asciiMembers());
-                if (best < 0 || second < bestSecond || (second == bestSecond && first < bestFirst)) {
-                    best = k;
-                    bestSecond = second;
-                    bestFirst = first;
-                }
-            }
-            if (!fixed) break;     // the items before the boundary must take fixed counts
-        }
-        return best;
-    }
-
-    /**
      * The first line start at or after {@code pos} and before {@code limit} whose byte may
      * start the first class, or -1: the text's start, or where a line terminator's last byte
      * stands before such a byte (a pair search), confirmed by {@link #lineStartAt}.
@@ -166,20 +140,30 @@ final class ClassRunFinder extends Finder {
         long end = Math.min(limit, src.to);
         if (pos == src.from && pos < end) {
             ensure(pos);
-            if (startTable[buf[(int) (pos - bufStart)] & 0xFF]) return pos;
+            if (starts.contains(buf[(int) (pos - bufStart)])) return pos;
         }
         long t = Math.max(src.from, pos - 1);      // a terminator's last byte, before the start
-        while (t + 1 < end) {
-            ensure(t);
-            int from = (int) (t - bufStart), to = (int) (Math.min(end - 1, bufEnd - 1) - bufStart);
-            int i = ByteClassSearch.indexOfPair(buf, from, to, lineEnds, starts, 1);
-            if (i < 0) {
-                t = bufStart + to;
-                continue;
-            }
-            long p = bufStart + i + 1;
+        while (true) {
+            t = nextPair(lineEnds, starts, t, end - 1);
+            if (t < 0) return -1;
+            long p = t + 1;
             if (lineStartAt(p)) return p;
             t = p;
+        }
+    }
+
+    /**
+     * The first i in [from, last) whose byte is in {@code x} and whose next byte is in
+     * {@code y}, or -1; reads block by block, each block's last byte searched with the next.
+     */
+    private long nextPair(ByteClassSearch x, ByteClassSearch y, long from, long last) {
+        long h = from;
+        while (h < last) {
+            ensure(h);
+            int lo = (int) (h - bufStart), hi = (int) (Math.min(last, bufEnd - 1) - bufStart);
+            int i = ByteClassSearch.indexOfPair(buf, lo, hi, x, y, 1);
+            if (i >= 0) return bufStart + i;
+            h = bufStart + hi;
         }
         return -1;
     }
@@ -214,18 +198,7 @@ final class ClassRunFinder extends Finder {
         int k = pairItem;
         long windowEnd = Math.min(windowLimit, src.to);
         long last = windowEnd - 1;      // a pair's first byte stands before this
-        long h = pos + pairLead + run.mins[k] - 1;
-        long hit = -1;
-        while (h < last) {
-            ensure(h);
-            int from = (int) (h - bufStart), to = (int) (Math.min(last, bufEnd - 1) - bufStart);
-            int i = ByteClassSearch.indexOfPair(buf, from, to, pairFirst, pairSecond, 1);
-            if (i >= 0) {
-                hit = bufStart + i;
-                break;
-            }
-            h = bufStart + to;          // the block's last byte: its pair straddles the block, so it is searched with the next
-        }
+        long hit = nextPair(pairFirst, pairSecond, pos + pairLead + run.mins[k] - 1, last);
         long start;
         if (hit < 0) {
             if (windowEnd == src.to) return -1;
@@ -248,7 +221,7 @@ final class ClassRunFinder extends Finder {
         long r = end;
         while (r > floor) {
             byte b = r - 1 >= bufStart && r - 1 < bufEnd ? buf[(int) (r - 1 - bufStart)] : src.byteAt(r - 1);
-            if (b < 0 || !members[b]) break;
+            if (!asciiMember(members, b)) break;
             r--;
         }
         return r;
@@ -271,14 +244,14 @@ final class ClassRunFinder extends Finder {
         while (i < to) {
             int q = i + n - 1;
             if (q >= held) return bufStart + i;
-            if (buf[q] < 0 || !ascii[buf[q]]) {
+            if (!asciiMember(ascii, buf[q])) {
                 i = q + 1;
                 continue;
             }
             int r = q;
-            while (r > i && buf[r - 1] >= 0 && ascii[buf[r - 1]]) r--;
+            while (r > i && asciiMember(ascii, buf[r - 1])) r--;
             int e = q + 1;
-            while (e < held && e - r < n && buf[e] >= 0 && ascii[buf[e]]) e++;
+            while (e < held && e - r < n && asciiMember(ascii, buf[e])) e++;
             if (e - r >= n || e >= held) return bufStart + r;
             i = e + 1;    // the byte at e is no member: no run crosses it
         }
@@ -301,7 +274,7 @@ final class ClassRunFinder extends Finder {
             // ASCII members without a call each; the window limit and the block's end bound the step.
             int end = (int) Math.min(Math.min(bufEnd, windowLimit) - bufStart, i + Math.min(max - count, Integer.MAX_VALUE - i));
             int j = i;
-            while (j < end && buf[j] >= 0 && ascii[buf[j]]) j++;
+            while (j < end && asciiMember(ascii, buf[j])) j++;
             if (j > i) {
                 count += j - i;
                 e += j - i;
@@ -315,6 +288,11 @@ final class ClassRunFinder extends Finder {
             count++;
         }
         return count >= min ? e : -2 - e;
+    }
+
+    /** Whether byte {@code b} is an ASCII character among {@code members} (a byte above ASCII never is). */
+    private static boolean asciiMember(boolean[] members, byte b) {
+        return b >= 0 && members[b];
     }
 
     /** Whether the JDK's {@code \b} takes the character before {@code p} (a run's start) as a word character. */

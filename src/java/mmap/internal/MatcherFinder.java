@@ -20,7 +20,7 @@ abstract class MatcherFinder extends Finder {
         super(src, searchFrom, startLimit);
         this.w = new MatchWindow(src, pattern, margin, windowLimit, cancel);
         this.m = w.matcher;
-        this.graphemes = pattern.pattern().contains("\\X") || pattern.pattern().contains("\\b{g}");
+        this.graphemes = RegexSyntax.mayHoldGraphemes(pattern);
     }
 
     /**

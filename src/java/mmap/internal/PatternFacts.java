@@ -148,7 +148,7 @@ final class PatternFacts {
         String src = p.pattern();
         if (tree == null) {
             // \b{g} (which the parser does not read) depends on where the previous match ended.
-            previousMatch = src.contains("\\G") || src.contains("(?") || src.contains("\\b{g}");
+            previousMatch = src.contains("\\G") || src.contains("(?") || RegexSyntax.mayHoldGraphemeBoundary(p);
             lineConfined = false;
             reachBack = src.contains("(?<=") || src.contains("(?<!") ? -1 : 2;
             firstBytes = null;
@@ -228,6 +228,15 @@ final class PatternFacts {
 
     /** Bytes of Java's line terminators (\n, \r, U+0085, U+2028, U+2029, in UTF-8 and Latin-1). */
     private static final int[] TERMINATOR_BYTES = {'\n', '\r', 0x85, 0xC2, 0xE2, 0x80, 0xA8, 0xA9};
+
+    /**
+     * {@return the bytes a line terminator can end with: \n, and unless {@code unixLines} \r and
+     * the last bytes of U+0085 (NEL, also the byte 0x85 itself in Latin-1), U+2028 and U+2029}
+     * A line start stands after one of them (or at the text's start).
+     */
+    static ByteSet terminatorLastBytes(boolean unixLines) {
+        return unixLines ? ByteSet.of('\n') : ByteSet.of('\n', '\r', 0x85, 0xA8, 0xA9);
+    }
 
     /** The bytes a match can hold, with those of line terminators; null when unknown or nearly every byte. */
     private static ByteClassSearch runClass(Node tree, boolean utf8) {

@@ -128,12 +128,13 @@ public final class RegexScanner {
                     searchFrom, startLimit, windowLimit, cancel);
         } else if (fast && facts.classRun != null && ((facts.classRun.classes.length == 1
                     && (facts.classRun.maxs[0] == Long.MAX_VALUE || facts.exactLiterals == null || facts.exactScore >= WEAK_PLAN))
-                || ((facts.classRun.lineStart || ClassRunFinder.boundaryItem(facts.classRun) >= 0)
+                || ((facts.classRun.lineStart || facts.classRun.boundaryItem >= 0)
                     && (facts.plan == null || facts.plan.choiceScore() >= COMMON_LITERAL)))) {
             // \p{IsHan}+, [^\w\s] (a class of bounded count that no literal search serves: 3.4 s
-            // over the JDK sources through the engine, 22 million matches); classes after a MULTILINE ^ ((?m)^\s+, (?m)^\.\w+), and classes in
-            // sequence whose boundary a byte pair marks ([a-z]\s), unless a rarer literal is at
-            // hand ((?m)^import\s+\w+ is found faster by "import"; [a-z]\s's \s is no rarer).
+            // over the JDK sources through the engine, 22 million matches); classes after a
+            // MULTILINE ^ ((?m)^\s+, (?m)^\.\w+), and classes in sequence whose boundary a byte
+            // pair marks ([a-z]\s), unless a rarer literal is at hand ((?m)^import\s+\w+ is found
+            // faster by "import"; [a-z]\s's \s is no rarer).
             finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
         } else if (fast && facts.exactLiterals != null && !(lines != null && facts.exactScore >= WEAK_PLAN)) {
             finder = new LiteralFinder(src, facts, searchFrom, startLimit, cancel);
@@ -153,7 +154,7 @@ public final class RegexScanner {
             finder = new CandidateFinder(src, pattern, facts, mode, lines, margin, firstWindow, searchFrom, startLimit, windowLimit, cancel);
         } else if (fast && facts.classRun != null
                 && (facts.classRun.maxs[0] == Long.MAX_VALUE || sparse(facts.classRun.classes[0].asciiMembers())
-                    || ClassRunFinder.boundaryItem(facts.classRun) >= 0)) {
+                    || facts.classRun.boundaryItem >= 0)) {
             // \p{Lu}\p{Ll}+, [a-z]+[A-Z]: classes in sequence with no literal worth searching for. A
             // bounded first class is tried at each of its characters, which pays only where its
             // ASCII ones are sparse ([a-z][A-Z] over source code: 3.8 s this way, 1.6 s through the

@@ -51,6 +51,23 @@ final class RegexSyntax {
     /** Something that consumes text the analysers do not model ({@code \R}, {@code \X}, {@code \b{g}}). */
     record Opaque() implements Node {}
 
+    /**
+     * Whether the pattern's text may hold {@code \b{g}}, a grapheme boundary, which the JDK
+     * decides from where the previous match ended. Read from the text (the parser leaves it
+     * opaque), so an escaped backslash before it counts too: a superset.
+     */
+    static boolean mayHoldGraphemeBoundary(Pattern p) {
+        return p.pattern().contains("\\b{g}");
+    }
+
+    /**
+     * Whether the pattern's text may hold {@code \X} or {@code \b{g}}, whose JDK nodes stop at
+     * the end of the input without setting hitEnd. Read from the text, as a superset.
+     */
+    static boolean mayHoldGraphemes(Pattern p) {
+        return p.pattern().contains("\\X") || mayHoldGraphemeBoundary(p);
+    }
+
     /** Thrown inside the parser for anything it does not follow. */
     private static final class Unsupported extends RuntimeException {
         Unsupported(String why) { super(why, null, false, false); }

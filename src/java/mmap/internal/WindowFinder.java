@@ -58,17 +58,17 @@ final class WindowFinder extends MatcherFinder {
         this.safeStart = searchFrom;
         this.lowSurrogates = lowSurrogates;
         this.initial = Math.max(16, initial);
-        this.lastMatchEndMatters = previousMatch && pattern.pattern().contains("\\b{g}");
+        this.lastMatchEndMatters = previousMatch && RegexSyntax.mayHoldGraphemeBoundary(pattern);
     }
 
     /**
-     * Makes the Matcher's record of where the previous match ended (its {@code last}) char
-     * {@code k}, where the search starts, as it is for Matcher.find() over the whole text: an
-     * empty match there sets it, a failed attempt clears the record of that match's start (so
-     * that the next find() does not step past k), and usePattern() keeps both and the region
-     * (which region() itself would reset). The region must already start at k.
+     * Makes the Matcher's record of where the previous match ended (its {@code last}) the
+     * region's start, where the search starts, as it is for Matcher.find() over the whole text:
+     * an empty match there sets it, a failed attempt clears the record of that match's start (so
+     * that the next find() does not step past it), and usePattern() keeps both and the region
+     * (which region() itself would reset).
      */
-    private void setLastMatchEnd(int k) {
+    private void setLastMatchEndToRegionStart() {
         Pattern pattern = m.pattern();
         m.usePattern(EMPTY).find();
         m.usePattern(NEVER).lookingAt();
@@ -87,7 +87,7 @@ final class WindowFinder extends MatcherFinder {
             if (searchAt >= startLimit && !skipEmpty) return finish();
             if (!continuous) {
                 m.region(nextChar, w.text.length());
-                if (lastMatchEndMatters) setLastMatchEnd(nextChar);
+                if (lastMatchEndMatters) setLastMatchEndToRegionStart();
             }
             boolean found;
             try {
