@@ -108,12 +108,12 @@
   (testing "open, a run without the close, close"
     (doseq [re ["\"[^\"]*\"" "<[^>]*>" "<(.*?)>" "<[^>]+>" "(?s)/\\*.*?\\*/" "/\\*.*?\\*/" "<!--(.*?)-->"
                 "\\[[^\\]]*\\]" "\\{[^}]+\\}" "'[^'\\n]*'" "(?s)<(.*?)>x" "<.+?>" "x\\w*-" "x\\S+ "
-                "\\[[a-z_]+\\]" "(?i)<[^>x]*>" "(?d)<.*?>" "a.*\n"
+                "\\[[a-z_]+\\]" "(?i)<[^>x]*>" "(?d)<.*?>" "a.*\n" "<[^>]{2,}>" "\"[^\"]{20,}\"" "<.{3,}?>"
                 "\"(?:[^\"\\\\]|\\\\.)*\"" "\"(?:\\\\.|[^\"\\\\])*\"" "\"[^\"\\\\]*(?:\\\\.[^\"\\\\]*)*\""
                 "'((?:[^'\\\\\\n]|\\\\.)*)'" "(?s)\"(?:[^\"\\\\]|\\\\.)*\""]]
       (is (some? (field (facts re) "delimited")) re)))
   (testing "other patterns"
-    (doseq [re ["a+" "\\d+" "<(.*)>" "\"[^\"]*" "<[^>]*" "[^>]*>" "<[a-z>]*>" "<\\w*a>" "<[^>]{2,}>" "<[^>]*?>x?"
+    (doseq [re ["a+" "\\d+" "<(.*)>" "\"[^\"]*" "<[^>]*" "[^>]*>" "<[a-z>]*>" "<\\w*a>" "<[^>]{2,5}>" "<.{3,9}?>" "<[^>]{2}>" "<[^>]*?>x?"
                 "(?i)a.*?b" "<(?:[^>])*>" "<([^>]*)(x)>" "<\\p{L}*>" "(?iu)<[^>k]*>" "<[^>é]*>" "x\\w*y" "(?i)<[^x]*>" "<.*+>" "(<)[^>]*>"
                 "<(?=a)[^>]*>" "(?x)< [^>]* >" "<[^>]*>|x" "\\b<[^>]*>"
                 "\"(?:[^\"]|\\\\.)*\"" "\"(?:[^\\\\]|\\\\.)*\"" "\"(?:[^\"\\\\]|\\\\.)+\"" "\"(?:[^\"\\\\]|\\\\\\w)*\""
@@ -151,7 +151,11 @@
   (testing "the boundary pair: the last of an item of fixed count (or of varying count after fixed ones) and the first of the next"
     (doseq [[re k] [["[a-z][A-Z]" 0] ["[a-z]+[A-Z][a-z]+" 0] ["[A-Z][a-z]+[A-Z][a-z]+" 1] ["[a-z]+_[a-z]+" 0]
                     ["\\p{Lu}\\p{Ll}+" -1] ["[a-z]{1,3}[0-9]" -1] ["\\w+" -1]]]
-      (is (= k (field (field (facts re) "classRun") "boundaryItem")) re))))
+      (is (= k (field (field (facts re) "classRun") "boundaryItem")) re)))
+  (testing "a match at every character of the first class: one of it, then a class that may take none"
+    (doseq [[re yes] [["[a-z]\\w*" true] ["[a-zA-Z_$][a-zA-Z\\d_$]*" true] ["[a-z][0-9]?" true]
+                      ["[a-z]{2}\\w*" false] ["[a-z]\\w+" false] ["\\b[a-z]\\w*" false] ["(?m)^[a-z]\\w*" false] ["\\w+" false]]]
+      (is (= yes (call (field (facts re) "classRun") "everyStartMatches")) re))))
 
 (deftest previous-match-dependence
   (doseq [re ["\\G\\w" "(?=(a))a" "x\\Gy"]]

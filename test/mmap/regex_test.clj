@@ -21,6 +21,8 @@
    #"<.*?>" #"(?s)<(.*?)>" #"(?d)<(.*?)>" #"<([^>]*)>" #"\<[^\>]*\>" #"a(.*?)a" #"x[^x]*x" #"(?m)<(.*?)>"
    #"<[^>]+>" #"<<(.*?)>>" #"(?s)ab.*?ba" #"<.+?>" #"(?s)<(.+?)>" #"a[^ab\n]+bc" #"a[bc]*x" #"a[bc]+x" #"(?i)<[^>x]*>" #"(?iu)<[^>k]*>"
    #"x\S+y" #"<a.*?b>" #"aa(.+?)a" #"<\w*>" #"\n.*?\n" #"(?d)a.+?b" #"b.*\n" #"<[^<>\n]*>"
+   ;; ... with a least number of characters (counted as java.util.regex counts: code points)
+   #"<[^>]{2,}>" #"<.{3,}?>" #"(?s)a(.{2,}?)a" #"x[^x]{3,}x" #"<\w{2,}>" #"<([^>x]{4,})>" #"(?s)<.{5,}?>" #"<\S{2,}>" #"<(?:.){2,}?>"
    ;; strings with escapes (the alphabet's x stands for the escape)
    #"<(?:[^<>x]|x.)*>" #"<[^<>x]*(?:x.[^<>x]*)*>" #"(?s)a((?:x.|[^abx])*)b" #"(?d)<(?:[^>x]|x.)*>" #"x((?:[a-c]|x.)*)y"
    ;; only at the text's start
@@ -29,7 +31,7 @@
    #"[a-c]{2,}" #"[abx]{4,}" #"\b[a-c_]{3,}\b" #"(?U)\w+" #"\W+" #"[^a]{3,}" #"(\S+)" #"\p{So}+" #"[é€]+" #".+" #"(?s).+" #"(?d).{2,}" #"[^\x00-\x7f]{2,}"
    #"\b\w+\b" #"\b[a-c]+\b" #"\b\d+" #"[a-c]+\b" #"\b(\w{2,})\b"
    ;; classes in sequence
-   #"[a-c][xy]" #"[a-c]+[xy]+" #"\p{L}[a-c]+" #"(?i)a\w+" #"[ab]{1,2}[xy]" #"[<>]+\S" #"é+" #"\b[a-c]+x\b" #"([a-c]{2,}[<>])" #"[<>]\w*" #"\b[a-c]+[xy]\w*\b" #"[xy][a-c]?" #"(\p{So}[a-c_]*)\b" #"(€+\d?)\b" #"[a-c]{3,}x" #"[a-cx]{2,3}[<>]"
+   #"[a-c][xy]" #"[a-c]+[xy]+" #"\p{L}[a-c]+" #"(?i)a\w+" #"[ab]{1,2}[xy]" #"[<>]+\S" #"é+" #"\b[a-c]+x\b" #"([a-c]{2,}[<>])" #"[<>]\w*" #"\b[a-c]+[xy]\w*\b" #"[xy][a-c]?" #"(\p{So}[a-c_]*)\b" #"(€+\d?)\b" #"[a-c]{3,}x" #"[a-cx]{2,3}[<>]" #"[a-c][a-cxy]*" #"[<>€]\w*"
    ;; found by a byte pair at an item boundary
    #"[a-z][a-z]x?" #"[a-z]{2}[!-@]" #"[!-@][a-z]{2}[A-Z<>]" #"([a-z]+[!-@][a-z]+)" #"[a-z][!-@]" #"[!-@][a-z]+[A-Z<>]"
    #"[!-@][a-z]+[A-Z<>][a-z]*" #"[a-z]\s" #"[a-z]+\s+[<>]" #"\s[a-z]+"
@@ -105,6 +107,17 @@
           (is (= (re-seq re text) (m/re-seq re f opts)) (str re " " opts))
           (is (= (count (re-seq re text)) (m/count-matches re f opts)) (str re " " opts))
           (is (= (vec (re-seq re text)) (into [] (m/re-seq-reducible re f opts))) (str re " " opts)))))))
+
+(deftest tasks-stopped-by-their-result-budget-go-on-in-order
+  ;; A task stops after 16384 results; the rest of its chunk is queued behind it at once and
+  ;; scanned while the reader takes what came before. The order must not show it.
+  (let [rnd (java.util.Random. 7)
+        text (apply str (repeatedly 400000 #(case (.nextInt rnd 6) 0 " " 1 "\n" 2 "é" (char (+ 97 (.nextInt rnd 4))))))
+        f (ts/temp-file text)]
+    (doseq [re [#"\w" #"[a-d]\w?" #"(\w)\w*"]
+            opts [{:threads 2 :chunk-size 65536} {:threads 3 :chunk-size 100000 :window 4096}]]
+      (is (= (re-seq re text) (m/re-seq re f opts)) (str re " " opts))
+      (is (= (vec (re-seq re text)) (into [] (m/re-seq-reducible re f opts))) (str re " " opts)))))
 
 (deftest hand-picked-boundary-cases
   (let [text (str (apply str (repeat 50 "xy")) "<tag with é and 😀>" (apply str (repeat 30 "ab\n")) "end")]

@@ -159,6 +159,15 @@ final class ClassRun {
         return new ClassRun(tables, mins, maxs, capture, before, after, lineStart, unixLines);
     }
 
+    /**
+     * Whether a match starts at every character of the first class: two classes, the second
+     * of which may take none ({@code [a-z]\w*}), and no {@code ^} or {@code \b} before them.
+     * Trying each such character then costs no more than the matches themselves.
+     */
+    boolean everyStartMatches() {
+        return classes.length == 2 && mins[0] == 1 && maxs[0] == 1 && mins[1] == 0 && !boundBefore && !lineStart;
+    }
+
     /** A literal character as a class of itself (and its case variants): asked of Pattern like any class. */
     private static Cls charClass(Char c) {
         int[] v = CharSets.variants(c);

@@ -12,17 +12,22 @@ import mmap.internal.RegexSyntax.Seq;
 
 /**
  * Patterns of the form <i>open body close</i>: open and close are runs of plain ASCII
- * characters, and the body (capturing or not) is a class repeated {@code *} or {@code +},
- * whose members a byte tells: {@code "[^"]*"}, {@code <[^>]+>}, {@code <(.*?)>},
+ * characters, and the body (capturing or not) is a class repeated {@code *}, {@code +} or
+ * {@code {n,}} (lazily or not), whose members a byte tells: {@code "[^"]*"}, {@code <[^>]+>},
+ * {@code "[^"]{20,}"}, {@code <(.*?)>},
  * {@code (?s)/\*.*?\*}{@code /}, {@code <!--.*?-->}, {@code \[\w*\]}. For them a byte scan
  * ({@link DelimitedFinder}) finds exactly what java.util.regex finds:
  * <ul>
- * <li>a lazy body ends at the first close after the open (and after the body's one character
- * with {@code +?}), and fails at the first byte before it that is not a member;
+ * <li>a lazy body ends at the first close after the open that follows at least its least
+ * number of characters, and fails at the first byte before it that is not a member;
  * <li>a greedy body runs over members to the first byte that is not one, and is only taken
  * when the close's first character is not a member: giving back any of the run cannot then
- * help, so the match is the whole run and the close right after it, or nothing.
+ * help, so the match is the whole run (when it has the least number of characters) and the
+ * close right after it, or nothing.
  * </ul>
+ * In both, an attempt that fails at a byte fails for every later open whose body starts at or
+ * before it: its body is part of the same run, so no longer. A most number of characters
+ * ({@code {m,n}}) would break that (a later open's shorter run may fit), so it is not taken.
  * A body may also be a string with escapes, in either of its usual spellings,
  * {@code "(?:[^"\\]|\\.)*"} and {@code "[^"\\]*(?:\\.[^"\\]*)*"}: open and close one
  * character each, members of the class, or an escape character and the character after it (a
@@ -39,7 +44,7 @@ import mmap.internal.RegexSyntax.Seq;
  * @param members which ASCII bytes are members of the body's class
  * @param above which characters above ASCII are: {@link #NONE}, {@link #ALL}, or {@link #ALL_BUT_TERMINATORS}
  * @param lazy whether the body repeats lazily
- * @param min the least number of characters in the body: 0 or 1
+ * @param min the least number of characters (code points) in the body
  * @param capture whether the body is group 1
  * @param escape the escape character of a string body, or -1
  * @param escaped which ASCII characters may follow the escape (when there is one)
@@ -86,7 +91,7 @@ record Delimited(byte[] open, byte[] close, boolean[] members, int above, boolea
 
     /** open, a class repeated, close. */
     private static Delimited run(CharSequence open, CharSequence close, Rep r, Cls c, boolean capture) {
-        if (r.max() != -1 || r.min() > 1) return null;
+        if (r.max() != -1) return null;
         boolean[] members = new boolean[128];
         int above = classify(c, members);
         if (above < 0) return null;

@@ -105,13 +105,6 @@ final class DelimitedFinder extends Finder {
      */
     private long bodyEnd(long b) {
         long pos = b;
-        if (shape.min() == 1) {
-            // The body's first character must be a member; the close may start only after it.
-            if (b >= src.to) return NEVER;
-            if (b >= windowLimit) return PAST_WINDOW;
-            if (!member(b)) return -4 - b;
-            pos = src.unitEnd(b + 1);
-        }
         while (true) {
             if (pos >= src.to) return NEVER;     // no close after: none after any later open either
             if (pos >= windowLimit) return PAST_WINDOW;
@@ -125,7 +118,7 @@ final class DelimitedFinder extends Finder {
             long at = bufStart + hit;
             if (buf[hit] == close[0]) {
                 if (at + close.length > windowLimit && at + close.length <= src.to) return PAST_WINDOW;
-                if (startsWith(at, close)) return at;
+                if (startsWith(at, close) && atLeast(b, at, shape.min())) return at;
             }
             if (escape >= 0 && buf[hit] == escape) {
                 // The escape takes the character after it, which must be one it may take.
@@ -140,6 +133,28 @@ final class DelimitedFinder extends Finder {
             if (!member(at)) return -4 - at;
             pos = at + 1;
         }
+    }
+
+    private long unitsFrom = -1, unitsTo, units;   // characters counted in [unitsFrom, unitsTo)
+
+    /**
+     * Whether bytes [from, to) (character boundaries) hold {@code min} characters or more: a
+     * character takes one byte to four, and a malformed subpart of UTF-8 is one (U+FFFD).
+     * Counting is kept from call to call for the same start, as a lazy body meets closes.
+     */
+    private boolean atLeast(long from, long to, int min) {
+        long bytes = to - from;
+        if (bytes < min) return false;
+        if (!src.utf8 || shape.above() == Delimited.NONE || bytes >= 4L * min) return true;
+        if (unitsFrom != from || unitsTo > to) {
+            unitsFrom = unitsTo = from;
+            units = 0;
+        }
+        while (unitsTo < to && units < min) {
+            unitsTo = byteAt(unitsTo) >= 0 ? unitsTo + 1 : src.unitEnd(unitsTo + 1);
+            units++;
+        }
+        return units >= min;
     }
 
     /** Whether the character that starts at (or holds) byte {@code p} is a member of the body's class. */
