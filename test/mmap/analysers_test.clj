@@ -352,15 +352,19 @@
                            ["[xyz]" ["[xyz]"]]
                            ["[äöüß]" [(str (char 0xC3) "[" (apply str (map char [0x9F 0xA4 0xB6 0xBC])) "]")]]]]
       (is (= expected (exact-literals re)) re)))
+  (testing "with an assertion a byte check decides: \\b (not under (?U)) around them, a MULTILINE ^ before them"
+    (doseq [[re lits before after] [["\\bint\\b" ["int"] 1 1] ["(?m)^\\.TP\\b" [".TP"] 2 1] ["(?md)^ab" ["ab"] 3 0]
+                                    ["\\b(?:der|die)\\b" ["der" "die"] 1 1] ["int\\b" ["int"] 0 1] ["(?i)\\bok" ["[Oo][Kk]"] 1 0]]]
+      (is (= [lits before after] [(exact-literals re) (field (facts re) "exactBefore") (field (facts re) "exactAfter")]) re)))
   (testing "anything else: an anchor, a lookaround, a capture, an atomic group, a repetition that varies"
-    (doseq [re ["\\bint\\b" "^abc" "abc$" "a(?=b)" "(abc)" "(?>a|ab)c" "a+" "ab?" "a{2,3}" "[aä]" "[^a]" "." "\\w" "a|"
+    (doseq [re ["(?U)\\bint\\b" "\\b(int)\\b" "int(?m)^" "\\Bint" "^abc" "abc$" "(?m)abc$" "a(?=b)" "(abc)" "(?>a|ab)c" "a+" "ab?" "a{2,3}" "[aä]" "[^a]" "." "\\w" "a|"
                 "(?:a|ab){2}+" "[a-z]"]]
       (is (nil? (exact-literals re)) re)))
   (testing "found without the engine: by the literal search, or by the class-run scan where that would stop at nearly every byte"
     (let [strategy (fn [re] (.strategy (mmap.internal.RegexScanner.
                                         (mmap.internal.RegexScanner$Spec. (java.lang.foreign.MemorySegment/ofArray (.getBytes "x")) 0 1
                                                                           (Pattern/compile re) true))))]
-      (doseq [re ["ERROR|WARN|FATAL" "[äöüß]" "(?i)timeout"]]
+      (doseq [re ["ERROR|WARN|FATAL" "[äöüß]" "(?i)timeout" "\\bint\\b" "(?m)^import"]]
         (is (= "LiteralFinder" (strategy re)) re))
       (doseq [re ["[aeiou]{3}" "[a-f0-9]{8}"]]
         (is (= "ClassRunFinder" (strategy re)) re))))

@@ -37,11 +37,15 @@
    #"[!-@][a-z]+[A-Z<>][a-z]*" #"[a-z]\s" #"[a-z]+\s+[<>]" #"\s[a-z]+"
    ;; one class of bounded count
    #"[^\w\s]" #"(?i)[abc]{2}" #"[a-cx]{2,3}" #"\b\w{2,3}\b" #"\w{1,2}\b" #"[^a-c]"
+   ;; literals with \b or a MULTILINE ^ around them, checked by bytes (the alphabet has
+   ;; combining marks, U+0301 and the supplementary U+1D167: \b takes the first for a word
+   ;; character after a letter, never the second)
+   #"\bab\b" #"\b(?:a|ab)\b" #"(?i)\bA\b" #"(?m)^ab" #"(?md)^(?:b|a)" #"a\b" #"\b_" #"\b\u0301" #"(?m)^\u0301" #"\bé" #"(?m)^x\b" #"\b(?:\u0301|b)"
    ;; after a MULTILINE ^ (the alphabet has every line terminator, and \r\n)
    #"(?m)^\s+" #"(?m)^[a-c]+" #"(?m)^<\w*" #"(?md)^\s+" #"(?m)^\W+" #"(?m)^(\p{L}+)" #"(?m)^[<>]x?"])
 
 (def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000" "\u0301" "_"
-                                            "\u0085" "\u2028" "\u2029"]))
+                                            "\u0085" "\u2028" "\u2029" "\uD834\uDD67"]))
 
 (def gen-text
   (gen/fmap (fn [parts] (byte-array (mapcat seq parts)))

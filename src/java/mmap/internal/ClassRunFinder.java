@@ -134,7 +134,7 @@ final class ClassRunFinder extends Finder {
     /**
      * The first line start at or after {@code pos} and before {@code limit} whose byte may
      * start the first class, or -1: the text's start, or where a line terminator's last byte
-     * stands before such a byte (a pair search), confirmed by {@link #lineStartAt}.
+     * stands before such a byte (a pair search), confirmed by {@link Source#lineStartAt}.
      */
     private long nextLineStart(long pos, long limit) {
         long end = Math.min(limit, src.to);
@@ -147,7 +147,7 @@ final class ClassRunFinder extends Finder {
             t = nextPair(lineEnds, starts, t, end - 1);
             if (t < 0) return -1;
             long p = t + 1;
-            if (lineStartAt(p)) return p;
+            if (src.lineStartAt(p, run.unixLines)) return p;
             t = p;
         }
     }
@@ -166,21 +166,6 @@ final class ClassRunFinder extends Finder {
             h = bufStart + hi;
         }
         return -1;
-    }
-
-    /** Whether a MULTILINE {@code ^} matches at {@code p}, as java.util.regex decides it (Pattern's Caret and UnixCaret). */
-    private boolean lineStartAt(long p) {
-        if (p >= src.to) return false;
-        if (p == src.from) return true;
-        int b = src.byteAt(p - 1) & 0xFF;
-        if (b == '\n') return true;
-        if (run.unixLines) return false;
-        if (b == '\r') return src.byteAt(p) != '\n';
-        if (!src.utf8) return b == 0x85;
-        // U+0085 is C2 85 and U+2028/9 E2 80 A8/9; a C2 or E2 is never a continuation, so it starts its character.
-        if (b == 0x85) return p - 2 >= src.from && (src.byteAt(p - 2) & 0xFF) == 0xC2;
-        if (b == 0xA8 || b == 0xA9) return p - 3 >= src.from && (src.byteAt(p - 2) & 0xFF) == 0x80 && (src.byteAt(p - 3) & 0xFF) == 0xE2;
-        return false;
     }
 
     /**
@@ -295,38 +280,16 @@ final class ClassRunFinder extends Finder {
         return b >= 0 && members[b];
     }
 
-    /** Whether the JDK's {@code \b} takes the character before {@code p} (a run's start) as a word character. */
+    /** Whether the JDK's {@code \b} takes the character before {@code p} (a run's start) as a word character; from the block held when it is ASCII there. */
     private boolean wordBefore(long p) {
-        if (p <= src.from) return false;
-        if (p - 1 >= bufStart && p - 1 < bufEnd && buf[(int) (p - 1 - bufStart)] >= 0) return ClassRun.asciiWord(buf[(int) (p - 1 - bufStart)]);
-        long q = src.unitStart(p - 1);
-        int cp = codePointAt(q);
-        if (ClassRun.asciiWord(cp)) return true;
-        if (Character.getType(cp) != Character.NON_SPACING_MARK) return false;
-        // A mark counts when a letter or digit stands before it, past any other marks.
-        while (true) {
-            if (q <= src.from) return false;
-            q = src.unitStart(q - 1);
-            cp = codePointAt(q);
-            if (Character.isLetterOrDigit(cp)) return true;
-            if (Character.getType(cp) != Character.NON_SPACING_MARK) return false;
-        }
+        if (p > src.from && p - 1 >= bufStart && p - 1 < bufEnd && buf[(int) (p - 1 - bufStart)] >= 0) return ClassRun.asciiWord(buf[(int) (p - 1 - bufStart)]);
+        return src.wordBefore(p);
     }
 
-    /** Whether the JDK's {@code \b} takes the character at {@code e} (just after a run) as a word character. */
+    /** As {@link #wordBefore}, for the character at {@code e} (just after a run). */
     private boolean wordAt(long e) {
         if (e >= bufStart && e < bufEnd && buf[(int) (e - bufStart)] >= 0) return ClassRun.asciiWord(buf[(int) (e - bufStart)]);
-        int cp = codePointAt(e);
-        if (ClassRun.asciiWord(cp)) return true;
-        // A mark right after the run: its base is the run's last character, a letter or digit unless '_'.
-        return Character.getType(cp) == Character.NON_SPACING_MARK && codePointAt(src.unitStart(e - 1)) != '_';
-    }
-
-    /** The code point of the unit at {@code q}, read afresh (U+FFFD for a malformed one). */
-    private int codePointAt(long q) {
-        ensure(q);
-        int i = (int) (q - bufStart);
-        return codePoint(i, unitLength(i));
+        return src.wordAt(e);
     }
 
     /** Loads the block at {@code p} unless the one held has {@code p} and the unit there whole. */

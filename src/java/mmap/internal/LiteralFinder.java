@@ -12,6 +12,10 @@ import java.util.concurrent.CancellationException;
  * occurrence of one of them, found by the prefilter. Where several stand at the leftmost start,
  * the first in the pattern's order is the match, as java.util.regex's backtracking tries them
  * (a match never starts inside a character: every literal starts with an ASCII or lead byte).
+ * A {@code \b} or MULTILINE {@code ^} before the literals, or a {@code \b} after them
+ * ({@link PatternFacts#exactBefore}), is checked by reading the bytes around: {@code \bint\b},
+ * {@code (?m)^\.TP}. Where it fails, the next literal in order is tried at the same start (the
+ * one after may end at a boundary), then the next start.
  */
 final class LiteralFinder extends Finder {
     private final List<ByteSet[]> literals;
@@ -19,6 +23,7 @@ final class LiteralFinder extends Finder {
     private final RegexScanner.Cancel cancel;
     private final boolean utf8;
     private final byte[] near;
+    private final int before, after;
 
     LiteralFinder(Source src, PatternFacts facts, long searchFrom, long startLimit, RegexScanner.Cancel cancel) {
         super(src, searchFrom, startLimit);
@@ -29,6 +34,8 @@ final class LiteralFinder extends Finder {
         int longest = 0;
         for (ByteSet[] l : literals) longest = Math.max(longest, l.length);
         this.near = new byte[longest];
+        this.before = facts.exactBefore;
+        this.after = facts.exactAfter;
     }
 
     @Override
@@ -36,15 +43,30 @@ final class LiteralFinder extends Finder {
         if (done) return false;
         if (cancel != null && cancel.cancelled) throw new CancellationException("the scan was cancelled");
         long from = resume;
-        if (from >= startLimit || from >= src.to) return finish();
-        long s = pre.next(from, Math.min(startLimit, src.to));
-        if (s < 0) return finish();
-        int n = (int) Math.min(near.length, src.to - s);
-        src.copy(s, near, 0, n);
-        for (ByteSet[] l : literals) {
-            if (matchesAt(l, n)) return accept(s, s + l.length, s + l.length);
+        long limit = Math.min(startLimit, src.to);
+        while (from < limit) {
+            long s = pre.next(from, limit);
+            if (s < 0) break;
+            int n = (int) Math.min(near.length, src.to - s);
+            src.copy(s, near, 0, n);
+            if (holdsBefore(s)) {
+                for (ByteSet[] l : literals) {
+                    if (matchesAt(l, n) && (after == PatternFacts.NO_ASSERTION || src.wordBoundaryAt(s + l.length)))
+                        return accept(s, s + l.length, s + l.length);
+                }
+            }
+            from = s + 1;
         }
-        throw new IllegalStateException("the prefilter found a literal at " + s + " that none of the literals matches");
+        return finish();
+    }
+
+    private boolean holdsBefore(long s) {
+        return switch (before) {
+            case PatternFacts.WORD_BOUNDARY -> src.wordBoundaryAt(s);
+            case PatternFacts.LINE_START -> src.lineStartAt(s, false);
+            case PatternFacts.UNIX_LINE_START -> src.lineStartAt(s, true);
+            default -> true;
+        };
     }
 
     private boolean matchesAt(ByteSet[] l, int n) {

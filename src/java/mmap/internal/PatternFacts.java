@@ -95,6 +95,15 @@ final class PatternFacts {
     /** How costly a search for the exact literals is ({@link RequiredLiterals#score}); meaningless without them. */
     final long exactScore;
     /**
+     * What the exact literals must have before them: {@link #NO_ASSERTION}, {@link #WORD_BOUNDARY}
+     * ({@code \b} without UNICODE_CHARACTER_CLASS: {@code \bint\b}), {@link #LINE_START} or
+     * {@link #UNIX_LINE_START} (a MULTILINE {@code ^}: {@code (?m)^\.TP}); and after them:
+     * {@link #NO_ASSERTION} or {@link #WORD_BOUNDARY}. A byte check decides them
+     * ({@link Source#wordBoundaryAt}, {@link Source#lineStartAt}), not the engine.
+     */
+    final int exactBefore, exactAfter;
+    static final int NO_ASSERTION = 0, WORD_BOUNDARY = 1, LINE_START = 2, UNIX_LINE_START = 3;
+    /**
      * When every match must end at the end of the text (the pattern ends with {@code \z},
      * {@code \Z} or {@code $} without MULTILINE), the bytes a match can hold, with those of
      * line terminators: a match then lies in the run of them at the end of the text. Else null.
@@ -155,6 +164,7 @@ final class PatternFacts {
             plan = null;
             exactLiterals = null;
             exactScore = Long.MAX_VALUE;
+            exactBefore = exactAfter = NO_ASSERTION;
             trailingClass = lineTrailingClass = null;
         } else {
             previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
@@ -164,10 +174,22 @@ final class PatternFacts {
             First f = first(tree, utf8);
             firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
             plan = choosePlan(tree, utf8, lineConfined);
-            List<Lit> exact = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch && literalsOnly(tree)
-                    ? RequiredLiterals.usable(RequiredLiterals.of(tree, utf8).exact()) : null;
+            // Literals, with an assertion a byte check decides before them, or after them, or both.
+            Node core = tree;
+            int before = NO_ASSERTION, after = NO_ASSERTION;
+            if (tree instanceof Seq(List<Node> items) && items.size() >= 2) {
+                before = assertion(items.get(0), true);
+                after = assertion(items.get(items.size() - 1), false);
+                List<Node> middle = items.subList(before == NO_ASSERTION ? 0 : 1, items.size() - (after == NO_ASSERTION ? 0 : 1));
+                core = middle.size() == 1 ? middle.get(0) : new Seq(middle);
+            }
+            List<Lit> exact = (p.flags() & Pattern.CANON_EQ) == 0 && !previousMatch && literalsOnly(core)
+                    ? RequiredLiterals.usable(RequiredLiterals.of(core, utf8).exact()) : null;
+            if (exact != null && exact.stream().anyMatch(l -> l.length() == 0)) exact = null;
             exactLiterals = exact == null ? null : encoded(exact, utf8);
             exactScore = exactLiterals == null ? Long.MAX_VALUE : RequiredLiterals.score(exact, utf8);
+            exactBefore = exactLiterals == null ? NO_ASSERTION : before;
+            exactAfter = exactLiterals == null ? NO_ASSERTION : after;
             trailingClass = !previousMatch && endsAt(tree, false) ? runClass(tree, utf8) : null;
             lineTrailingClass = !previousMatch && endsAt(tree, true) ? runClass(tree, utf8) : null;
         }
@@ -192,10 +214,12 @@ final class PatternFacts {
     }
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
-                         boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore,
+                         boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore, int exactBefore, int exactAfter,
                          ByteClassSearch trailingClass, ByteClassSearch lineTrailingClass, boolean unixLines) {
         this.triesLowSurrogates = triesLowSurrogates;
         this.exactScore = exactScore;
+        this.exactBefore = exactLiterals == null ? NO_ASSERTION : exactBefore;
+        this.exactAfter = exactLiterals == null ? NO_ASSERTION : exactAfter;
         this.trailingClass = trailingClass;
         this.lineTrailingClass = lineTrailingClass;
         this.unixLines = unixLines;
@@ -216,8 +240,9 @@ final class PatternFacts {
         Plan plan = samePlan(a.plan, b.plan) ? a.plan : null;
         return new PatternFacts(a.tree != null && b.tree != null ? a.tree : null, a.previousMatch || b.previousMatch,
                 a.lineConfined && b.lineConfined, back, first, plan,
-                a.triesLowSurrogates, sameLiterals(a.exactLiterals, b.exactLiterals) ? a.exactLiterals : null,
-                Math.max(a.exactScore, b.exactScore),
+                a.triesLowSurrogates,
+                sameLiterals(a.exactLiterals, b.exactLiterals) && a.exactBefore == b.exactBefore && a.exactAfter == b.exactAfter ? a.exactLiterals : null,
+                Math.max(a.exactScore, b.exactScore), a.exactBefore, a.exactAfter,
                 sameClass(a.trailingClass, b.trailingClass) ? a.trailingClass : null,
                 sameClass(a.lineTrailingClass, b.lineTrailingClass) ? a.lineTrailingClass : null, a.unixLines && b.unixLines);
     }
@@ -360,6 +385,18 @@ final class PatternFacts {
             encoded.add(b);
         }
         return List.copyOf(encoded);
+    }
+
+    /**
+     * The assertion {@code n} is, when a byte check decides it: {@code \b} without
+     * UNICODE_CHARACTER_CLASS, or (before the literals) a MULTILINE {@code ^}; else NO_ASSERTION.
+     */
+    private static int assertion(Node n, boolean before) {
+        if (!(n instanceof Anchor a)) return NO_ASSERTION;
+        if (a.kind() == Kind.WORD_BOUNDARY && (a.flags() & Pattern.UNICODE_CHARACTER_CLASS) == 0) return WORD_BOUNDARY;
+        if (before && a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) != 0)
+            return (a.flags() & Pattern.UNIX_LINES) != 0 ? UNIX_LINE_START : LINE_START;
+        return NO_ASSERTION;
     }
 
     private static boolean literalsOnly(Node n) {

@@ -133,6 +133,78 @@ final class Source {
         return -1;
     }
 
+    /**
+     * Whether a MULTILINE {@code ^} matches at {@code p}, as java.util.regex decides it
+     * (Pattern's Caret, or UnixCaret when {@code unixLines}): at the text's start, or after a
+     * line terminator, but not at the text's end nor between \r and \n.
+     */
+    boolean lineStartAt(long p, boolean unixLines) {
+        if (p >= to) return false;
+        if (p == from) return true;
+        int b = byteAt(p - 1) & 0xFF;
+        if (b == '\n') return true;
+        if (unixLines) return false;
+        if (b == '\r') return byteAt(p) != '\n';
+        if (!utf8) return b == 0x85;
+        // U+0085 is C2 85 and U+2028/9 E2 80 A8/9; a C2 or E2 is never a continuation, so it starts its character.
+        if (b == 0x85) return p - 2 >= from && (byteAt(p - 2) & 0xFF) == 0xC2;
+        if (b == 0xA8 || b == 0xA9) return p - 3 >= from && (byteAt(p - 2) & 0xFF) == 0x80 && (byteAt(p - 3) & 0xFF) == 0xE2;
+        return false;
+    }
+
+    /** Whether the JDK's {@code \b} (without UNICODE_CHARACTER_CLASS) matches at {@code p}. */
+    boolean wordBoundaryAt(long p) {
+        return wordBefore(p) != wordAt(p);
+    }
+
+    /**
+     * Whether the JDK's {@code \b} (without UNICODE_CHARACTER_CLASS) takes the character before
+     * {@code p} for a word character (Pattern's Bound: one of [a-zA-Z0-9_], or a non-spacing
+     * mark with a letter or digit before it, past any other marks); false at the text's start.
+     */
+    boolean wordBefore(long p) {
+        if (p <= from) return false;
+        int b = byteAt(p - 1);
+        if (b >= 0 || !utf8) return ClassRun.asciiWord(b & 0xFF);
+        long q = unitStart(p - 1);
+        int cp = codePointAt(q);
+        // Bound reads the code point before p, but looks for the base of a supplementary mark
+        // from its low surrogate, which is no letter: so such a mark never counts.
+        return cp < 0x10000 && Character.getType(cp) == Character.NON_SPACING_MARK && markHasBase(q);
+    }
+
+    /** As {@link #wordBefore}, for the character at {@code p}; false at the text's end. */
+    boolean wordAt(long p) {
+        if (p >= to) return false;
+        int b = byteAt(p);
+        if (b >= 0 || !utf8) return ClassRun.asciiWord(b & 0xFF);
+        int cp = codePointAt(p);
+        return Character.getType(cp) == Character.NON_SPACING_MARK && markHasBase(p);
+    }
+
+    /** Pattern's hasBaseCharacter for the mark whose unit starts at {@code q}: going back char by char, past marks, to a letter or digit. */
+    private boolean markHasBase(long q) {
+        while (q > from) {
+            q = unitStart(q - 1);
+            int cp = codePointAt(q);
+            // A supplementary character is two chars: going back, Bound meets its low surrogate first.
+            if (cp >= 0x10000) return false;
+            if (Character.isLetterOrDigit(cp)) return true;
+            if (Character.getType(cp) != Character.NON_SPACING_MARK) return false;
+        }
+        return false;
+    }
+
+    /** The code point of the unit starting at {@code q}: U+FFFD for a malformed one, the byte itself in Latin-1. */
+    int codePointAt(long q) {
+        int b = byteAt(q) & 0xFF;
+        if (b < 0x80 || !utf8) return b;
+        int n = (int) (Math.min(to, q + 4) - q);
+        copy(q, near, 0, n);
+        int cp = Utf8.codePoint(near, 0, Utf8.unitLength(near, 0, n));
+        return cp < 0 ? 0xFFFD : cp;
+    }
+
     /** The least p in [floor, c] such that every byte in [p, c) is in {@code cls}. */
     long runStart(ByteClassSearch cls, long c, long floor) {
         int chunk = 64;
