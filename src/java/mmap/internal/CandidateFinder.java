@@ -206,7 +206,11 @@ final class CandidateFinder extends MatcherFinder {
                     // text's end), so it starts in the run of bytes it can hold that ends at c.
                     long lo = Math.max(from, src.runStart(facts.lineTrailingClass, c, from));
                     if (lo >= startLimit) return finish();
-                    long p = attemptEach(lo, c);
+                    // A match that starts at the terminator itself ends at a later line end,
+                    // within the run of bytes it can hold: none there, no attempt there
+                    // ((?m)\s+$ tried each line's \n, followed by indentation and code).
+                    long hi = c < src.to && !facts.mayMatchEmpty && !lineEndInRunAfter(c) ? c - 1 : c;
+                    long p = attemptEach(lo, hi);
                     if (p >= 0 && attempted == Attempt.STOP) return stop(p);
                     if (p >= 0) {
                         boolean accepted = acceptMatch();
@@ -333,6 +337,22 @@ final class CandidateFinder extends MatcherFinder {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the run of bytes a match can hold ({@link PatternFacts#lineTrailingClass}) that
+     * follows the terminator at {@code c} holds the start of another terminator, or reaches the
+     * text's end: a line end a match from {@code c} could end at. Any byte that may start a
+     * terminator counts.
+     */
+    private boolean lineEndInRunAfter(long c) {
+        ByteClassSearch cls = facts.lineTrailingClass;
+        for (long q = c + 1; q < src.to; q++) {
+            byte b = src.byteAt(q);
+            if (!cls.contains(b)) return false;
+            if (b == '\n' || b == '\r' || b == (byte) 0x85 || b == (byte) 0xC2 || b == (byte) 0xE2) return true;
+        }
+        return true;
     }
 
     /** Whether UTF-8 position {@code p} is inside a character, where Java makes no attempt (a low surrogate aside). */

@@ -102,6 +102,8 @@ final class PatternFacts {
      * ({@link Source#wordBoundaryAt}, {@link Source#lineStartAt}), not the engine.
      */
     final int exactBefore, exactAfter;
+    /** Whether a match may be empty, as far as the tree shows (true where it cannot tell). */
+    final boolean mayMatchEmpty;
     static final int NO_ASSERTION = 0, WORD_BOUNDARY = 1, LINE_START = 2, UNIX_LINE_START = 3;
     /**
      * When every match must end at the end of the text (the pattern ends with {@code \z},
@@ -165,6 +167,7 @@ final class PatternFacts {
             exactLiterals = null;
             exactScore = Long.MAX_VALUE;
             exactBefore = exactAfter = NO_ASSERTION;
+            mayMatchEmpty = true;
             trailingClass = lineTrailingClass = null;
         } else {
             previousMatch = hasPreviousMatch(tree) || leakyCapture(tree, false);
@@ -173,6 +176,7 @@ final class PatternFacts {
             reachBack = back < 0 ? -1 : back + 2;
             First f = first(tree, utf8);
             firstBytes = f.nullable || f.bytes.size() == 256 ? null : f.bytes;
+            mayMatchEmpty = f.nullable;
             plan = choosePlan(tree, utf8, lineConfined);
             // Literals, with an assertion a byte check decides before them, or after them, or both.
             Node core = tree;
@@ -215,7 +219,8 @@ final class PatternFacts {
 
     private PatternFacts(Node tree, boolean previousMatch, boolean lineConfined, int reachBack, ByteSet firstBytes, Plan plan,
                          boolean triesLowSurrogates, List<ByteSet[]> exactLiterals, long exactScore, int exactBefore, int exactAfter,
-                         ByteClassSearch trailingClass, ByteClassSearch lineTrailingClass, boolean unixLines) {
+                         boolean mayMatchEmpty, ByteClassSearch trailingClass, ByteClassSearch lineTrailingClass, boolean unixLines) {
+        this.mayMatchEmpty = mayMatchEmpty;
         this.triesLowSurrogates = triesLowSurrogates;
         this.exactScore = exactScore;
         this.exactBefore = exactLiterals == null ? NO_ASSERTION : exactBefore;
@@ -242,7 +247,7 @@ final class PatternFacts {
                 a.lineConfined && b.lineConfined, back, first, plan,
                 a.triesLowSurrogates,
                 sameLiterals(a.exactLiterals, b.exactLiterals) && a.exactBefore == b.exactBefore && a.exactAfter == b.exactAfter ? a.exactLiterals : null,
-                Math.max(a.exactScore, b.exactScore), a.exactBefore, a.exactAfter,
+                Math.max(a.exactScore, b.exactScore), a.exactBefore, a.exactAfter, a.mayMatchEmpty || b.mayMatchEmpty,
                 sameClass(a.trailingClass, b.trailingClass) ? a.trailingClass : null,
                 sameClass(a.lineTrailingClass, b.lineTrailingClass) ? a.lineTrailingClass : null, a.unixLines && b.unixLines);
     }
