@@ -41,10 +41,11 @@ final class LiteralFinder extends Finder {
     @Override
     boolean find() {
         if (done) return false;
-        if (cancel != null && cancel.cancelled) throw new CancellationException("the scan was cancelled");
         long from = resume;
         long limit = Math.min(startLimit, src.to);
         while (from < limit) {
+            // Checked per candidate: where assertions fail, one call may pass many.
+            if (cancel != null && cancel.cancelled) throw new CancellationException("the scan was cancelled");
             long s = pre.next(from, limit);
             if (s < 0) break;
             int n = (int) Math.min(near.length, src.to - s);
