@@ -353,3 +353,24 @@
     (is (str/includes? out "unexpected 0 ()") out)
     (is (str/includes? out ":truncated") (str "truncation was met: " out))
     (is (str/includes? out ":closed") out)))
+
+(deftest a-file-too-large-for-the-heap-is-mapped-when-its-array-cannot-be-had
+  ;; FileBytes.Reader reads files into an array; where the array cannot be allocated it maps
+  ;; the file instead (the kernel's view: the mapping shows in /proc/self/maps while open).
+  (let [f (ts/temp-file "")
+        size (* 48 1024 1024)]
+    (with-open [out (io/output-stream f)]
+      (.write out (byte-array (dec size) (byte (int \x))))
+      (.write out (byte-array [(byte (int \Z))])))
+    (let [{:keys [out err exit] :as r}
+          (ts/run-clojure-watched
+           (str "(do (import '(mmap FileBytes$Reader) '(java.lang.foreign ValueLayout) '(java.nio.file Files Path)) nil)"
+                "(with-open [fb (.open (FileBytes$Reader. Long/MAX_VALUE) (Path/of " (pr-str (str f)) " (make-array String 0)))]"
+                "  (let [s (.segment fb)]"
+                "    (print (.byteSize s) (.isNative s) (char (.get s ValueLayout/JAVA_BYTE (dec (.byteSize s))))"
+                "           (.contains (Files/readString (Path/of \"/proc/self/maps\" (make-array String 0))) " (pr-str (.getName ^java.io.File f)) "))))")
+           :jvm-opts ["-Xmx32m"])]
+      (no-crash r)
+      (is (zero? exit) err)
+      (is (= (str size " true Z true") (str/trim out)) err))
+    (.delete f)))
