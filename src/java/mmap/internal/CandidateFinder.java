@@ -385,14 +385,17 @@ final class CandidateFinder extends MatcherFinder {
     private static final long MIN_WINDOW = 256;
 
     /**
-     * How much text to decode for work at {@code pos}: a window of {@code initial} bytes when
-     * candidates come densely, so that one window serves many; a small one when they come
-     * sparsely, so that each does not pay for decoding text that no later candidate reads.
+     * How much text to decode for work at {@code pos}: when candidates come densely, a window
+     * of 64 gaps (up to {@code initial} bytes), so that one window serves many; a small one
+     * when they come sparsely, so that each does not pay for decoding text that no later
+     * candidate reads. (A dense cluster among sparse ones, such as the ".B" lines of a man
+     * page, decoded 64 KiB for a few candidates: {@code \S+@\S+} over the man pages took
+     * 37–44 ms that way, 25–26 ms this way.)
      */
     private long windowFor(long pos) {
         long gap = lastAttempt < 0 ? initial : pos - lastAttempt;
         lastAttempt = pos;
-        return 4 * gap < MIN_WINDOW ? initial : Math.min(initial, MIN_WINDOW);
+        return 4 * gap < MIN_WINDOW ? Math.min(initial, Math.max(MIN_WINDOW, 64 * gap)) : Math.min(initial, MIN_WINDOW);
     }
 
     private byte[] lineBuf() {
