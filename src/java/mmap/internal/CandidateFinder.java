@@ -73,11 +73,14 @@ final class CandidateFinder extends MatcherFinder {
      * character of Japanese lines, all of them \W, back from each line end.
      */
     private final boolean lineStartsOnly;
-    /** The last bytes of Java's line terminators ({@link PatternFacts#terminatorLastBytes}). */
-    private static final boolean[] TERMINATOR_LAST = new boolean[256];
+    /** The first and last bytes of Java's line terminators ({@link PatternFacts#terminatorFirstBytes}). */
+    private static final boolean[] TERMINATOR_FIRST = new boolean[256], TERMINATOR_LAST = new boolean[256];
     static {
-        ByteSet last = PatternFacts.terminatorLastBytes(false);
-        for (int b = 0; b < 256; b++) TERMINATOR_LAST[b] = last.contains(b);
+        ByteSet first = PatternFacts.terminatorFirstBytes(false), last = PatternFacts.terminatorLastBytes(false);
+        for (int b = 0; b < 256; b++) {
+            TERMINATOR_FIRST[b] = first.contains(b);
+            TERMINATOR_LAST[b] = last.contains(b);
+        }
     }
     private Prefilter firstBytes;        // on a long line: where a match can start (made when first needed)
     private boolean textEndTried;        // LINE_ENDS: whether the text's end was tried as a line end
@@ -350,7 +353,7 @@ final class CandidateFinder extends MatcherFinder {
         for (long q = c + 1; q < src.to; q++) {
             byte b = src.byteAt(q);
             if (!cls.contains(b)) return false;
-            if (b == '\n' || b == '\r' || b == (byte) 0x85 || b == (byte) 0xC2 || b == (byte) 0xE2) return true;
+            if (TERMINATOR_FIRST[b & 0xFF]) return true;
         }
         return true;
     }

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import mmap.internal.RegexSyntax.Anchor;
 import mmap.internal.RegexSyntax.Char;
 import mmap.internal.RegexSyntax.Cls;
 import mmap.internal.RegexSyntax.Group;
-import mmap.internal.RegexSyntax.Kind;
 import mmap.internal.RegexSyntax.Node;
 import mmap.internal.RegexSyntax.Rep;
 import mmap.internal.RegexSyntax.Seq;
@@ -111,9 +109,10 @@ final class ClassRun {
     private static ClassRun of(Node tree) {
         boolean before = false, after = false, capture = false, lineStart = false, unixLines = false;
         List<Node> items = tree instanceof Seq(List<Node> all) ? all : List.of(tree);
-        if (!items.isEmpty() && items.get(0) instanceof Anchor a && a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) != 0) {
+        int lead = items.isEmpty() ? PatternFacts.NO_ASSERTION : PatternFacts.assertion(items.get(0), true);
+        if (lead == PatternFacts.LINE_START || lead == PatternFacts.UNIX_LINE_START) {
             lineStart = true;
-            unixLines = (a.flags() & Pattern.UNIX_LINES) != 0;
+            unixLines = lead == PatternFacts.UNIX_LINE_START;
             items = items.subList(1, items.size());
         }
         if (!items.isEmpty() && wordBound(items.get(0))) { before = true; items = items.subList(1, items.size()); }
@@ -179,8 +178,7 @@ final class ClassRun {
 
     /** A {@code \b} that takes [a-zA-Z0-9_] for word characters (not under UNICODE_CHARACTER_CLASS). */
     private static boolean wordBound(Node n) {
-        return n instanceof Anchor a && a.kind() == Kind.WORD_BOUNDARY
-                && (a.flags() & Pattern.UNICODE_CHARACTER_CLASS) == 0;
+        return PatternFacts.assertion(n, false) == PatternFacts.WORD_BOUNDARY;
     }
 
     /** Whether every member of {@code c} is one of [a-zA-Z0-9_]. */

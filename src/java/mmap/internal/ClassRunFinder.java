@@ -309,8 +309,7 @@ final class ClassRunFinder extends Finder {
     private int codePoint(int i, int len) {
         int b = buf[i] & 0xFF;
         if (b < 0x80 || !src.utf8) return b;
-        int cp = Utf8.codePoint(buf, i, len);
-        return cp < 0 ? 0xFFFD : cp;
+        return Utf8.decodedCodePoint(buf, i, len);
     }
 
     @Override int groupCount() { return run.capture ? 1 : 0; }

@@ -143,7 +143,7 @@ final class PatternFacts {
     /** {@return what a prefilter searches for to find line ends: \n, and unless UNIX_LINES \r and the lead bytes of U+0085, U+2028, U+2029} */
     ProbePlan lineEndProbes() {
         ProbePlan p = lineEndProbes;
-        if (p == null) lineEndProbes = p = ProbePlan.ofBytes(unixLines ? ByteSet.of('\n') : ByteSet.of('\n', '\r', 0x85, 0xC2, 0xE2));
+        if (p == null) lineEndProbes = p = ProbePlan.ofBytes(terminatorFirstBytes(unixLines));
         return p;
     }
 
@@ -258,6 +258,15 @@ final class PatternFacts {
 
     /** Bytes of Java's line terminators (\n, \r, U+0085, U+2028, U+2029, in UTF-8 and Latin-1). */
     private static final int[] TERMINATOR_BYTES = {'\n', '\r', 0x85, 0xC2, 0xE2, 0x80, 0xA8, 0xA9};
+
+    /**
+     * {@return the bytes a line terminator can start with: \n, and unless {@code unixLines} \r,
+     * 0x85 (NEL in Latin-1) and the lead bytes of U+0085, U+2028 and U+2029 (C2, E2), which
+     * also start other characters}
+     */
+    static ByteSet terminatorFirstBytes(boolean unixLines) {
+        return unixLines ? ByteSet.of('\n') : ByteSet.of('\n', '\r', 0x85, 0xC2, 0xE2);
+    }
 
     /**
      * {@return the bytes a line terminator can end with: \n, and unless {@code unixLines} \r and
@@ -396,7 +405,7 @@ final class PatternFacts {
      * The assertion {@code n} is, when a byte check decides it: {@code \b} without
      * UNICODE_CHARACTER_CLASS, or (before the literals) a MULTILINE {@code ^}; else NO_ASSERTION.
      */
-    private static int assertion(Node n, boolean before) {
+    static int assertion(Node n, boolean before) {
         if (!(n instanceof Anchor a)) return NO_ASSERTION;
         if (a.kind() == Kind.WORD_BOUNDARY && (a.flags() & Pattern.UNICODE_CHARACTER_CLASS) == 0) return WORD_BOUNDARY;
         if (before && a.kind() == Kind.LINE_START && (a.flags() & Pattern.MULTILINE) != 0)

@@ -201,8 +201,7 @@ final class Source {
         if (b < 0x80 || !utf8) return b;
         int n = (int) (Math.min(to, q + 4) - q);
         copy(q, near, 0, n);
-        int cp = Utf8.codePoint(near, 0, Utf8.unitLength(near, 0, n));
-        return cp < 0 ? 0xFFFD : cp;
+        return Utf8.decodedCodePoint(near, 0, Utf8.unitLength(near, 0, n));
     }
 
     /** The least p in [floor, c] such that every byte in [p, c) is in {@code cls}. */

@@ -95,6 +95,12 @@ final class Utf8 {
         return need == 2 && Character.isSurrogate((char) cp) ? -1 : cp;
     }
 
+    /** The code point of a unit as decoded text holds it: U+FFFD for a malformed one. */
+    static int decodedCodePoint(byte[] a, int i, int len) {
+        int cp = codePoint(a, i, len);
+        return cp < 0 ? 0xFFFD : cp;
+    }
+
     /** Whether bytes [from, to) are well-formed UTF-8 (what grep calls free of encoding errors). */
     static boolean valid(byte[] a, int from, int to) {
         int i = from;
