@@ -513,6 +513,30 @@
       (doseq [re ["\\w+\\s*=\\s*\\w+;" "\\w+Exception\\b" "[a-z]*x\\b" "(?i)[a-z]+ing\\b" "\\w+\\b=" "(\\w+)\\s*;" "\\w++y" "[a-z]+xy"]]
         (is-as-re-seq re text (str f) "leading run" true)))))
 
+(deftest a-leading-run-is-found-by-the-pair-of-bytes-that-ends-it
+  (testing "an ASCII class taken greedily at least once, then a rest that starts with a rarer byte outside it"
+    (let [span (fn [from to] (apply str (map char (range (int from) (inc (int to))))))
+          lower (span \a \z)
+          upper (span \A \Z)]
+      (doseq [[re pair] [["[a-z]+(?:[A-Z][a-z]+)+" [lower upper]] ["([a-z]+)(?:[A-Z_][a-z]*)+" [lower (str upper "_")]]
+                         ["[A-Za-z]+(?:\\s+[A-Za-z]+){3}" [(str upper lower) "\t\n\u000b\f\r "]]
+                         ["[a-z]+(?=[A-Z])[A-Z]\\w" [lower upper]]]]
+        (let [p (field (facts re) "runPair")]
+          (is (some? p) re)
+          (is (= (map #(str "[" % "]") pair) (map byte-set->str (first (call p "literals")))) re)))))
+  (testing "none: lazy, optional, bounded, non-ASCII, overlapping, a rest that looks back or may be empty, a commoner rest"
+    (doseq [re ["[a-z]+?[A-Z]x" "[a-z]*[A-Z]" "[a-z]{1,5}[A-Z]" "\\p{L}+[0-9]" "(?iu)[a-k]+[0-9]x" "[a-z]+[a-c0-9]x"
+                "[a-z]+(?<=ab)[A-Z]" "([a-z]+)[A-Z]\\1" "[a-z]+[A-Z]*" "[A-Z]+(?:[a-z]+[A-Z]+)+" "[a-z]+\\Gx"
+                ;; the first bytes of the rest, read past the lookahead, hold [a-z]
+                "[a-z]+(?=[A-Z])\\w"]]
+      (is (nil? (field (facts re) "runPair")) re)))
+  (testing "results equal re-seq"
+    (let [text (str (apply str (repeat 300 "  camelCaseWord = someValue; ALLCAPS aB é𝅧xY zzz_Top\tend ab\u0301Cd\n")) "lastOne")
+          f (doto (java.io.File/createTempFile "run-pair" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["[a-z]+(?:[A-Z][a-z]+)+" "([a-z]+)(?:[A-Z_][a-z]*)+" "[a-z]+(?=[A-Z])[A-Z]\\w" "[A-Za-z]+(?:\\s+[A-Za-z]+){3}" "[a-z]+(?:[A-Z][a-z]+)+\\b"]]
+        (is-as-re-seq re text (str f) "run pair" true)))))
+
 (deftest a-lone-literal-without-simd-is-searched-in-the-mapping-itself
   ;; Without SIMD a lone pair is searched word by word in the mapping, 64 KiB at a time, and
   ;; the last bytes of each stretch by the copying search: matches at the text's start, across

@@ -44,7 +44,10 @@
    ;; character after a letter, never the second)
    #"\bab\b" #"\b(?:a|ab)\b" #"(?i)\bA\b" #"(?m)^ab" #"(?md)^(?:b|a)" #"a\b" #"\b_" #"\b\u0301" #"(?m)^\u0301" #"\bé" #"(?m)^x\b" #"\b(?:\u0301|b)"
    ;; after a MULTILINE ^ (the alphabet has every line terminator, and \r\n)
-   #"(?m)^\s+" #"(?m)^[a-c]+" #"(?m)^<\w*" #"(?md)^\s+" #"(?m)^\W+" #"(?m)^(\p{L}+)" #"(?m)^[<>]x?"])
+   #"(?m)^\s+" #"(?m)^[a-c]+" #"(?m)^<\w*" #"(?md)^\s+" #"(?m)^\W+" #"(?m)^(\p{L}+)" #"(?m)^[<>]x?"
+   ;; a leading run found by the pair of bytes that ends it (and may start the rest)
+   #"[a-y]+(?:[<>A-Z_][a-y]+)+" #"[a-y]+(?:[<>A-Z_]\s*)+" #"([a-y]+)(?:[A-Z<>_][a-y]*)+" #"[a-y]+(?:[A-Z<>]|_\s)+"
+   #"[a-y]+(?=[A-Z<>_])[A-Z<>_]\w*" #"([a-y]+)(?:[<>A-Z_][a-y]+)+\b"])
 
 (def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000" "\u0301" "_"
                                             "\u0085" "\u2028" "\u2029" "\uD834\uDD67"]))

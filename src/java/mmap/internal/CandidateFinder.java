@@ -90,6 +90,12 @@ final class CandidateFinder extends MatcherFinder {
 
     CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, LineAutomaton lines, long margin, long initial,
                     long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
+        this(src, pattern, facts, mode, facts.plan, lines, margin, initial, searchFrom, startLimit, windowLimit, cancel);
+    }
+
+    /** As the other constructor, following {@code plan} (the facts' {@link PatternFacts#plan} or {@link PatternFacts#runPair}) in PREFIX, BOUNDED and LINE. */
+    CandidateFinder(Source src, Pattern pattern, PatternFacts facts, Mode mode, PatternFacts.Plan plan, LineAutomaton lines, long margin,
+                    long initial, long searchFrom, long startLimit, long windowLimit, RegexScanner.Cancel cancel) {
         super(src, pattern, margin, searchFrom, startLimit, windowLimit, cancel);
         this.mode = mode;
         this.lines = lines;
@@ -97,7 +103,6 @@ final class CandidateFinder extends MatcherFinder {
         this.lineStartsOnly = facts.startsAtLineStart();
         this.initial = initial;
         this.lowSurrogates = facts.triesLowSurrogates;
-        PatternFacts.Plan plan = facts.plan;
         if (mode == Mode.AUTOMATON) {
             if (lines == null) throw new IllegalArgumentException("AUTOMATON needs an automaton");
             pre = null;
@@ -110,7 +115,7 @@ final class CandidateFinder extends MatcherFinder {
             prefixMin = 0;
             literalInPrefix = false;
         } else {
-            pre = new Prefilter(src, facts.literalProbes());
+            pre = new Prefilter(src, facts.probesFor(plan));
             prefixClass = mode == Mode.BOUNDED && plan.prefixClass() != null ? new ByteClassSearch(plan.prefixClass()) : null;
             runClass = mode == Mode.BOUNDED && plan.runClass() != null ? new ByteClassSearch(plan.runClass()) : null;
             prefixMin = plan.prefixMin();

@@ -163,6 +163,11 @@ public final class RegexScanner {
             // or where every attempt is a match ([a-zA-Z_$][a-zA-Z\d_$]* over 40 MB of the JDK
             // sources, 4.3 million matches: 0.74 s through the engine line by line).
             finder = new ClassRunFinder(src, facts.classRun, searchFrom, startLimit, windowLimit);
+        } else if (fast && facts.runPair != null) {
+            // [a-z]+(?:[A-Z][a-z]+)+: once per pair of bytes that ends a run of the leading class
+            // and may start the rest, not once per run (PatternFacts.runPair).
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.BOUNDED, facts.runPair, lines, margin, firstWindow,
+                    searchFrom, startLimit, windowLimit, cancel);
         } else if (fast && facts.firstBytes != null && sparse(facts.firstBytes)) {
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.FIRST_BYTE, lines, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
