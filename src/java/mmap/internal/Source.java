@@ -4,14 +4,18 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The text a scan reads: bytes [from, to) of a segment, decoded as UTF-8 or Latin-1. Every
- * read is a copy to the heap ({@link Access}), so that no decoding or matching ever runs over
- * mapped memory; the one search that reads a mapping in place is {@link Prefilter}'s SWAR pair
- * search, which delivers faults before it uses what it read.
+ * read of a mapping is a copy to the heap ({@link Access}), so that no decoding or matching
+ * ever runs over mapped memory; the one search that reads a mapping in place is
+ * {@link Prefilter}'s SWAR pair search, which delivers faults before it uses what it read. A
+ * segment over a byte[] from its first element (a file the grep command read) is searched in
+ * place: it needs no copy.
  */
 final class Source {
     final MemorySegment seg;
     final long from, to;
     final boolean utf8;
+    /** The segment's array when it is a heap segment over a byte[] from its first element, else null. */
+    private final byte[] array;
 
     private final byte[] near = new byte[16];
     private static final int SCRATCH = 8192;
@@ -26,6 +30,7 @@ final class Source {
         this.from = from;
         this.to = to;
         this.utf8 = utf8;
+        this.array = seg.heapBase().orElse(null) instanceof byte[] a && seg.address() == 0 ? a : null;
     }
 
     private byte[] scratch() {
@@ -36,11 +41,20 @@ final class Source {
 
     /** Copies bytes [pos, pos + len) of the text into {@code dst} at {@code off}. */
     void copy(long pos, byte[] dst, int off, int len) {
-        Access.copy(seg, pos, dst, off, len);
+        if (array != null) {
+            java.util.Objects.checkFromIndexSize(pos, len, seg.byteSize());
+            System.arraycopy(array, (int) pos, dst, off, len);
+        } else {
+            Access.copy(seg, pos, dst, off, len);
+        }
     }
 
     /** The byte at {@code pos}. */
     byte byteAt(long pos) {
+        if (array != null) {
+            java.util.Objects.checkIndex(pos, seg.byteSize());
+            return array[(int) pos];
+        }
         return Access.getByte(seg, pos);
     }
 
@@ -92,6 +106,7 @@ final class Source {
 
     /** The first position in [pos, end) holding {@code b}, or -1; reads a little at first, more as it goes. */
     long indexOf(byte b, long pos, long end) {
+        if (array != null && pos < end) return ByteSearch.indexOf(array, (int) pos, checkedEnd(end), b);
         int chunk = 256;
         while (pos < end) {
             int n = (int) Math.min(end - pos, chunk);
@@ -107,6 +122,7 @@ final class Source {
 
     /** How many bytes in [from, to) are {@code b}. */
     long count(byte b, long from, long to) {
+        if (array != null && from < to) return ByteSearch.count(array, (int) from, checkedEnd(to), b);
         long n = 0;
         while (from < to) {
             byte[] scratch = scratch();
@@ -120,6 +136,7 @@ final class Source {
 
     /** The last position in [floor, end) holding {@code b}, or -1; reads backward from {@code end}. */
     long lastIndexOf(byte b, long floor, long end) {
+        if (array != null && floor < end) return ByteSearch.lastIndexOf(array, (int) floor, checkedEnd(end), b);
         int chunk = 256;
         while (end > floor) {
             int n = (int) Math.min(end - floor, chunk);
@@ -202,6 +219,12 @@ final class Source {
         int n = (int) (Math.min(to, q + 4) - q);
         copy(q, near, 0, n);
         return Utf8.decodedCodePoint(near, 0, Utf8.unitLength(near, 0, n));
+    }
+
+    /** {@code end} as an index into {@link #array}, which holds more bytes than the segment shows. */
+    private int checkedEnd(long end) {
+        if (end > seg.byteSize()) throw new IndexOutOfBoundsException(end + " is past " + seg.byteSize() + " bytes");
+        return (int) end;
     }
 
     /** The least p in [floor, c] such that every byte in [p, c) is in {@code cls}. */
