@@ -54,12 +54,20 @@
                 "(?m)^\\s*//.*$"]]
       (is (false? (field (facts re) "lineConfined")) re))))
 
+(def ^:private word-class
+  "\\w as byte-set->str prints it: a wide literal position."
+  (str "[" (apply str (map char (concat (range 48 58) (range 65 91) [95] (range 97 123)))) "]"))
+
 (deftest required-literals
   (testing "every match holds one of these"
     (doseq [[re expected] [["\\w+Exception\\b" #{"Exception"}]
                            ["ERROR|WARN|FATAL" #{"ERROR" "WARN" "FATAL"}]
                            ["(?m)^[ \\t]*//.*$" #{"//"}]
-                           ["public static final (\\w+) (\\w+)" #{"public static final "}]
+                           ;; a wide class ([a-z], \w: more than 16 ASCII members) is a literal position
+                           ;; that is checked, not searched for: never one alone
+                           ["public static final (\\w+) (\\w+)" #{(str "public static final " word-class)}]
+                           ["-{2}[a-z][-a-z]+" #{(str "--[" (apply str (map char (range 97 123))) "][-" (apply str (map char (range 97 123))) "]")}]
+                           ["0x[0-9a-fA-F]+" #{"0x[0123456789ABCDEFabcdef]"}]
                            ["(?i)timeout" #{"[Tt][Ii][Mm][Ee][Oo][Uu][Tt]"}]
                            ;; \s is [ \t\n\x0B\f\r]: the literal goes on into the class
                            ["@param\\s+(\\w+)" #{"@param[\t\n\u000b\f\r ]"}]]]
@@ -68,6 +76,9 @@
     (doseq [re ["\\d+" "[A-Z][a-z]+[A-Z][a-z]+" "a*" "x?y?" "\\w+" "." "(?=abc)" "[a-z]+[0-9]{3,}"]]
       (is (every? #(not (str/blank? %)) (or (literals re) #{"none"})) re)
       (is (not (contains? (or (literals re) #{}) "abc")) re)))
+  (testing "wide positions alone are no literal"
+    (doseq [re ["[a-z]{3}" "\\w+[A-Z]\\w*" "[a-z]+(?:[A-Z][a-z]+)+" "(?:[a-z]|[A-Z])x?"]]
+      (is (nil? (literals re)) re)))
   (testing "a literal inside an optional part is not required"
     (doseq [re ["(?:ERROR)?x+" "a|\\d" "(abc)*z"]]
       (let [lits (literals re)]
@@ -75,7 +86,7 @@
         (is (not (contains? (or lits #{}) "abc")) re))))
   (testing "of the literals every match holds, the one whose two rarest bytes stand together least often"
     ;; by the rarest byte alone, " e)" (its ")" one rank rarer than "(") and "(" won
-    (doseq [[re expected] [["catch \\((\\w+) e\\)" #{"catch ("}]
+    (doseq [[re expected] [["catch \\((\\w+) e\\)" #{(str "catch (" word-class)}]
                            ["\\bfor\\s*\\(" #{"for"}]
                            ["(?i)timeout" #{"[Tt][Ii][Mm][Ee][Oo][Uu][Tt]"}]]]
       (is (= expected (literals re)) re)))

@@ -47,7 +47,9 @@
    #"(?m)^\s+" #"(?m)^[a-c]+" #"(?m)^<\w*" #"(?md)^\s+" #"(?m)^\W+" #"(?m)^(\p{L}+)" #"(?m)^[<>]x?"
    ;; a leading run found by the pair of bytes that ends it (and may start the rest)
    #"[a-y]+(?:[<>A-Z_][a-y]+)+" #"[a-y]+(?:[<>A-Z_]\s*)+" #"([a-y]+)(?:[A-Z<>_][a-y]*)+" #"[a-y]+(?:[A-Z<>]|_\s)+"
-   #"[a-y]+(?=[A-Z<>_])[A-Z<>_]\w*" #"([a-y]+)(?:[<>A-Z_][a-y]+)+\b"])
+   #"[a-y]+(?=[A-Z<>_])[A-Z<>_]\w*" #"([a-y]+)(?:[<>A-Z_][a-y]+)+\b"
+   ;; literals with wide class positions (more than 16 ASCII members): checked, not searched for
+   #"x[a-y]{2}" #"<[a-y]\w*" #"ab[a-y<>]" #"[a-y]x[a-y]" #"<(\w+)>" #"\bx[a-y]+\b" #"(?:<|>)[a-y_]"])
 
 (def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000" "\u0301" "_"
                                             "\u0085" "\u2028" "\u2029" "\uD834\uDD67"]))

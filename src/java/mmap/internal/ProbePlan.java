@@ -299,7 +299,8 @@ final class ProbePlan {
         return ByteClassSearch.oneTestOp(set) != null;
     }
 
+    /** How common a position's bytes are; a wide one ({@link RequiredLiterals#wide}) after every other, so never a probe while another is at hand. */
     private static int cost(ByteSet set) {
-        return set.worstRank() + 4 * (set.size() - 1);
+        return (RequiredLiterals.wide(set) ? 1 << 20 : 0) + set.worstRank() + 4 * (set.size() - 1);
     }
 }
