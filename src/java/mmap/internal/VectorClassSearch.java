@@ -71,9 +71,9 @@ final class VectorClassSearch {
                 if (m.anyTrue()) return i + m.firstTrue();
             }
         } else if (loTable != null) {
-            // Several tests as one lookup: a loop over the tests left the JIT boxing vectors
-            // ([-'] as the probe of [a-zA-Z]+(?:[-'][a-zA-Z]+)+: 0.66 s over 40 MB of the JDK
-            // sources, against 0.08 s in SWAR).
+            // Several tests as one lookup: a loop over the tests left the JIT boxing vectors once
+            // it had seen sets of different sizes ([-'] as the probe of [a-zA-Z]+(?:[-'][a-zA-Z]+)+,
+            // after other patterns in one JVM: 0.66 s over 40 MB of the JDK sources, 0.04-0.08 s otherwise).
             ByteVector lt = loTable, ht = hiTable;
             for (; i + lanes <= to; i += lanes) {
                 VectorMask<Byte> m = inTables(ByteVector.fromArray(SPECIES, a, i), lt, ht);
