@@ -548,6 +548,26 @@
       (doseq [re ["[a-z]+(?:[A-Z][a-z]+)+" "([a-z]+)(?:[A-Z_][a-z]*)+" "[a-z]+(?=[A-Z])[A-Z]\\w" "[A-Za-z]+(?:\\s+[A-Za-z]+){3}" "[a-z]+(?:[A-Z][a-z]+)+\\b"]]
         (is-as-re-seq re text (str f) "run pair" true)))))
 
+(deftest what-stands-before-a-literal-is-read-back-from-each-candidate
+  (let [before (fn [re] (some-> (field (facts re) "plan") (call "before")))
+        starts? (fn [re ^String text]
+                  (let [b (before re)
+                        m (doto (.getDeclaredMethod (class b) "anyStart" (into-array Class [(Class/forName "[B") Integer/TYPE Integer/TYPE]))
+                            (.setAccessible true))
+                        bs (.getBytes text "UTF-8")]
+                    (.invoke m b (object-array [bs (int 0) (int (alength bs))]))))]
+    (testing "ASCII classes and characters, each taken some number of times, before the literal"
+      (doseq [re ["\\w+\\s*\\(\\s*\\)\\s*\\{" "(\\w+)\\s*\\(" "\\w+<\\w*" "(?i)b+<" "_?\\w{1,2}\\s*>"]]
+        (is (some? (before re)) re)))
+    (testing "none: alternation, lookaround, classes past ASCII, too many counts, a literal that may stand in the prefix"
+      (doseq [re ["(?:[a-c]|x)+<" "(?<=a)\\w+<" "\\p{L}+<" "\\w{70}<" "[<a-z]+<"]]
+        (is (nil? (before re)) re)))
+    (testing "whether any start leads up to a candidate"
+      (doseq [[text yes] [["foo() " true] ["a ( ) " true] ["foo()" true] ["else " false] ["x) " false] ["(" false] ["() " false] ["f\n(\t) " true]]]
+        (is (= yes (starts? "\\w+\\s*\\(\\s*\\)\\s*\\{" text)) (pr-str text)))
+      (doseq [[text yes] [["ab" true] ["abc" true] ["dab" true] ["x_abcd" false] ["b" false] ["a1" false]]]
+        (is (= yes (starts? "[a-c]{2,3}<" text)) (pr-str text))))))
+
 (deftest a-lone-literal-without-simd-is-searched-in-the-mapping-itself
   ;; Without SIMD a lone pair is searched word by word in the mapping, 64 KiB at a time, and
   ;; the last bytes of each stretch by the copying search: matches at the text's start, across

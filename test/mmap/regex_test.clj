@@ -49,7 +49,9 @@
    #"[a-y]+(?:[<>A-Z_][a-y]+)+" #"[a-y]+(?:[<>A-Z_]\s*)+" #"([a-y]+)(?:[A-Z<>_][a-y]*)+" #"[a-y]+(?:[A-Z<>]|_\s)+"
    #"[a-y]+(?=[A-Z<>_])[A-Z<>_]\w*" #"([a-y]+)(?:[<>A-Z_][a-y]+)+\b"
    ;; literals with wide class positions (more than 16 ASCII members): checked, not searched for
-   #"x[a-y]{2}" #"<[a-y]\w*" #"ab[a-y<>]" #"[a-y]x[a-y]" #"<(\w+)>" #"\bx[a-y]+\b" #"(?:<|>)[a-y_]"])
+   #"x[a-y]{2}" #"<[a-y]\w*" #"ab[a-y<>]" #"[a-y]x[a-y]" #"<(\w+)>" #"\bx[a-y]+\b" #"(?:<|>)[a-y_]"
+   ;; what stands before a literal, read back from each candidate
+   #"\w+\s*<\s*>\s*x" #"[a-c]+\s*<" #"\w*x?<" #"[a-c]{2,3}<" #"(?i)B+<" #"_?\w{1,2}\s*>" #"a\s+b\s*<" #"[a-y]*\s?é"])
 
 (def alphabet (mapv #(.getBytes ^String %) ["a" "b" "c" "x" "y" "<" ">" "\n" "\r" " " "é" "€" "😀" "ab" "\u0000" "\u0301" "_"
                                             "\u0085" "\u2028" "\u2029" "\uD834\uDD67"]))

@@ -48,6 +48,8 @@ final class CandidateFinder extends MatcherFinder {
     private final Mode mode;
     private final Prefilter pre;
     private final ByteClassSearch prefixClass, runClass;
+    private final BackCheck back;        // BOUNDED: what stands before the literal, read back from a candidate; or null
+    private byte[] backBuf;
     private final int prefixMin;
     private final boolean literalInPrefix;
     private final long initial;
@@ -121,6 +123,7 @@ final class CandidateFinder extends MatcherFinder {
             prefixMin = plan.prefixMin();
             literalInPrefix = plan.literalInPrefix();
         }
+        back = mode == Mode.BOUNDED ? plan.before() : null;
     }
 
     @Override
@@ -204,6 +207,15 @@ final class CandidateFinder extends MatcherFinder {
                     if (runClass != null) lo = Math.max(lo, src.runStart(runClass, c, from));
                     long hi = literalInPrefix || prefixClass == null ? c : c - prefixMin;
                     if (lo >= startLimit) return finish();
+                    if (back != null && c - lo <= BackCheck.MAX_READ) {
+                        // Nothing that may stand before the literal ends at c: no match starts in [lo, c].
+                        byte[] bytes = backBuf();
+                        src.copy(lo, bytes, 0, (int) (c - lo));
+                        if (!back.anyStart(bytes, 0, (int) (c - lo))) {
+                            resume = c + 1;
+                            break;
+                        }
+                    }
                     long p = attemptEach(lo, hi);
                     if (p >= 0) return attempted == Attempt.MATCH ? acceptMatch() : stop(p);
                     resume = c + 1;
@@ -404,6 +416,11 @@ final class CandidateFinder extends MatcherFinder {
         long gap = lastAttempt < 0 ? initial : pos - lastAttempt;
         lastAttempt = pos;
         return 4 * gap < MIN_WINDOW ? Math.min(initial, Math.max(MIN_WINDOW, 64 * gap)) : Math.min(initial, MIN_WINDOW);
+    }
+
+    private byte[] backBuf() {
+        if (backBuf == null) backBuf = new byte[BackCheck.MAX_READ];
+        return backBuf;
     }
 
     private byte[] lineBuf() {

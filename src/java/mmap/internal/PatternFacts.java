@@ -54,9 +54,11 @@ final class PatternFacts {
      * candidate at c starts no earlier than the run of {@code prefixClass} bytes ending at c
      * (when known) nor the run of {@code runClass} bytes around c (when known), and no later
      * than {@code c - prefixMin} unless the literal's first byte can be part of the prefix.
+     * {@code before}, when not null, reads back from a candidate whether what comes before
+     * the literal can end there ({@link BackCheck}).
      */
     record Plan(Mode mode, List<ByteSet[]> literals, ByteSet prefixClass, int prefixMin, boolean literalInPrefix,
-                ByteSet runClass, long score, long choiceScore) {}
+                ByteSet runClass, long score, long choiceScore, BackCheck before) {}
 
     final Node tree;
     /**
@@ -390,7 +392,7 @@ final class PatternFacts {
         if (after.bytes.size() > 64 || ProbePlan.share(after.bytes) > ProbePlan.share(run)) return null;
         // Not ranked against the literals of choosePlan: RegexScanner takes it only where they fail.
         List<ByteSet[]> pair = List.<ByteSet[]>of(new ByteSet[]{run, after.bytes});
-        return new Plan(Mode.BOUNDED, pair, run, 1, true, null, Long.MAX_VALUE, Long.MAX_VALUE);
+        return new Plan(Mode.BOUNDED, pair, run, 1, true, null, Long.MAX_VALUE, Long.MAX_VALUE, null);
     }
 
     private static ByteSet leadingRun(Pattern p) {
@@ -481,6 +483,7 @@ final class PatternFacts {
         if (a == null || b == null) return false;
         if (a.mode() != b.mode() || a.prefixMin() != b.prefixMin() || a.literalInPrefix() != b.literalInPrefix()) return false;
         if (!java.util.Objects.equals(a.prefixClass(), b.prefixClass()) || !java.util.Objects.equals(a.runClass(), b.runClass())) return false;
+        if (!java.util.Objects.equals(a.before(), b.before())) return false;
         if (a.literals().size() != b.literals().size()) return false;
         for (int i = 0; i < a.literals().size(); i++) if (!java.util.Arrays.equals(a.literals().get(i), b.literals().get(i))) return false;
         return true;
@@ -716,20 +719,21 @@ final class PatternFacts {
         List<Plan> plans = new ArrayList<>();
 
         Facts rootFacts = RequiredLiterals.of(root, utf8);
-        add(plans, Mode.PREFIX, rootFacts.starts(), null, 0, utf8, null);
+        add(plans, Mode.PREFIX, rootFacts.starts(), null, null, utf8, null);
 
         if (root instanceof Seq s) {
             List<Facts> fs = new ArrayList<>();
             for (Node item : s.items()) fs.add(RequiredLiterals.of(item, utf8));
             for (RequiredLiterals.Run run : RequiredLiterals.runs(fs)) {
                 Span before = span(s.items().subList(0, run.from()), utf8);
-                if (before != null || runClass != null) add(plans, Mode.BOUNDED, run.literals(), before, 0, utf8, runClass);
-                else if (confined) add(plans, Mode.LINE, run.literals(), null, 0, utf8, null);
+                List<Node> lead = s.items().subList(0, run.from());
+                if (before != null || runClass != null) add(plans, Mode.BOUNDED, run.literals(), before, BackCheck.of(lead), utf8, runClass);
+                else if (confined) add(plans, Mode.LINE, run.literals(), null, null, utf8, null);
             }
         }
         List<Lit> anywhere = rootFacts.bestRequired(utf8);
-        if (runClass != null) add(plans, Mode.BOUNDED, anywhere, null, 0, utf8, runClass);
-        else if (confined) add(plans, Mode.LINE, anywhere, null, 0, utf8, null);
+        if (runClass != null) add(plans, Mode.BOUNDED, anywhere, null, null, utf8, runClass);
+        else if (confined) add(plans, Mode.LINE, anywhere, null, null, utf8, null);
 
         // A bounded plan whose prefix may hold nearly any byte, line ends included, tries every
         // position from the previous candidate on, however rare its literal: the run before a
@@ -747,7 +751,7 @@ final class PatternFacts {
         return best;
     }
 
-    private static void add(List<Plan> plans, Mode mode, List<Lit> lits, Span before, int unused, boolean utf8, ByteSet runClass) {
+    private static void add(List<Plan> plans, Mode mode, List<Lit> lits, Span before, BackCheck back, boolean utf8, ByteSet runClass) {
         if (RequiredLiterals.usable(lits) == null) return;
         List<ByteSet[]> encoded = new ArrayList<>();
         for (Lit l : lits) {
@@ -760,6 +764,7 @@ final class PatternFacts {
         int prefixMin = before == null ? 0 : before.min;
         boolean inPrefix = false;
         if (prefixClass != null) for (ByteSet[] l : encoded) inPrefix |= l[0].intersects(prefixClass);
-        plans.add(new Plan(mode, encoded, prefixClass, prefixMin, inPrefix, runClass, score, RequiredLiterals.choiceScore(lits, utf8)));
+        plans.add(new Plan(mode, encoded, prefixClass, prefixMin, inPrefix, runClass, score, RequiredLiterals.choiceScore(lits, utf8),
+                inPrefix ? null : back));
     }
 }
