@@ -552,10 +552,10 @@
   (let [before (fn [re] (some-> (field (facts re) "plan") (call "before")))
         starts? (fn [re ^String text]
                   (let [b (before re)
-                        m (doto (.getDeclaredMethod (class b) "anyStart" (into-array Class [(Class/forName "[B") Integer/TYPE Integer/TYPE]))
+                        m (doto (.getDeclaredMethod (class b) "anyStart" (into-array Class [(Class/forName "[B") Integer/TYPE Integer/TYPE Boolean/TYPE]))
                             (.setAccessible true))
                         bs (.getBytes text "UTF-8")]
-                    (.invoke m b (object-array [bs (int 0) (int (alength bs))]))))]
+                    (.invoke m b (object-array [bs (int 0) (int (alength bs)) false]))))]
     (testing "ASCII classes and characters, each taken some number of times, before the literal"
       (doseq [re ["\\w+\\s*\\(\\s*\\)\\s*\\{" "(\\w+)\\s*\\(" "\\w+<\\w*" "(?i)b+<" "_?\\w{1,2}\\s*>"]]
         (is (some? (before re)) re)))
@@ -566,7 +566,16 @@
       (doseq [[text yes] [["foo() " true] ["a ( ) " true] ["foo()" true] ["else " false] ["x) " false] ["(" false] ["() " false] ["f\n(\t) " true]]]
         (is (= yes (starts? "\\w+\\s*\\(\\s*\\)\\s*\\{" text)) (pr-str text)))
       (doseq [[text yes] [["ab" true] ["abc" true] ["dab" true] ["x_abcd" false] ["b" false] ["a1" false]]]
-        (is (= yes (starts? "[a-c]{2,3}<" text)) (pr-str text))))))
+        (is (= yes (starts? "[a-c]{2,3}<" text)) (pr-str text))))
+    (testing "results equal re-seq, runs before candidates longer than a check reads included"
+      (let [pad (apply str (repeat 100 " "))
+            long-word (apply str (repeat 90 "ab"))
+            text (apply str (repeat 200 (str "  else { x = f(y) {" long-word pad "() {" pad "{ try {\n  g" pad "( ) {\t"
+                                           long-word "{ d" pad "<" long-word " <\n")))
+            f (doto (java.io.File/createTempFile "back-check" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (doseq [re ["\\w+\\s*\\(\\s*\\)\\s*\\{" "(\\w+)\\s*\\(" "[a-c]+\\s*<" "[ab]{2,3}\\s?<"]]
+          (is-as-re-seq re text (str f) "back check" true))))))
 
 (deftest a-lone-literal-without-simd-is-searched-in-the-mapping-itself
   ;; Without SIMD a lone pair is searched word by word in the mapping, 64 KiB at a time, and

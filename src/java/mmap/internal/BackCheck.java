@@ -27,8 +27,13 @@ final class BackCheck {
     private final int[] firstState;      // per item, the index of its state "none taken yet"
     private final int states;
 
-    /** Bytes a check reads back at most; a longer run before a candidate is not checked. */
-    static final int MAX_READ = 16 * 1024;
+    /**
+     * Bytes a check reads back at most: most candidates are settled within a few bytes (a
+     * word before "(" is found at once, "else" before "{" fails at its "e"), and copying the
+     * whole run before each one (words and blanks back to the previous line) cost more than
+     * it saved for {@code (\w+)\s*\(}.
+     */
+    static final int MAX_READ = 64;
 
     private BackCheck(List<boolean[]> members, List<int[]> counts) {
         int n = members.size();
@@ -99,13 +104,16 @@ final class BackCheck {
 
     /**
      * Whether some p in [from, to] has bytes [p, to) of {@code text} in the sequence: an NFA
-     * run backward from {@code to}, each state an item and how many of it were taken.
+     * run backward from {@code to}, each state an item and how many of it were taken. With
+     * {@code more} (the bytes before {@code from} were not read), an NFA still running at
+     * {@code from} answers yes.
      */
-    boolean anyStart(byte[] text, int from, int to) {
+    boolean anyStart(byte[] text, int from, int to, boolean more) {
         long live = close(1L << stateOf(members.length - 1, 0));
         for (int q = to; ; q--) {
             if (accepts(live)) return true;
-            if (q == from || live == 0) return false;
+            if (live == 0) return false;
+            if (q == from) return more;
             int b = text[q - 1] & 0xFF;
             long next = 0;
             for (int k = 0; k < members.length; k++) {

@@ -207,11 +207,12 @@ final class CandidateFinder extends MatcherFinder {
                     if (runClass != null) lo = Math.max(lo, src.runStart(runClass, c, from));
                     long hi = literalInPrefix || prefixClass == null ? c : c - prefixMin;
                     if (lo >= startLimit) return finish();
-                    if (back != null && c - lo <= BackCheck.MAX_READ) {
+                    if (back != null) {
                         // Nothing that may stand before the literal ends at c: no match starts in [lo, c].
+                        int n = (int) Math.min(c - lo, BackCheck.MAX_READ);
                         byte[] bytes = backBuf();
-                        src.copy(lo, bytes, 0, (int) (c - lo));
-                        if (!back.anyStart(bytes, 0, (int) (c - lo))) {
+                        src.copy(c - n, bytes, 0, n);
+                        if (!back.anyStart(bytes, 0, n, c - n > lo)) {
                             resume = c + 1;
                             break;
                         }
