@@ -39,6 +39,7 @@
    #"[^\w\s]" #"(?i)[abc]{2}" #"[a-cx]{2,3}" #"\b\w{2,3}\b" #"\w{1,2}\b" #"[^a-c]"
    ;; may hold line ends, and end at one: tried in the runs before line ends only
    #"(?m)\s+$" #"(?m)[\s<]+$" #"\s+\z" #"(?m)\n+$" #"(?m)(?:\s|x)+$" #"(?m)[^a]+$" #"(?md)\s+$"
+   #"(?m)\S+$" #"\S+$" #"(?m)[^\s<]+$"
    ;; literals with \b or a MULTILINE ^ around them, checked by bytes (the alphabet has
    ;; combining marks, U+0301 and the supplementary U+1D167: \b takes the first for a word
    ;; character after a letter, never the second)
