@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  *     whole match, consists of bytes of a class): a match that starts at p ≤ c contains c
  *     (its literal lies at or after c), so it lies in the run of class bytes that reaches c;
  *     the attempts at p from the run's start (or R) to c are tried in order, then R moves past c.
+ *     Where what comes before the literal is classes taken some number of times, a candidate
+ *     that nothing of that shape ends at is passed with no attempt ({@link BackCheck}).
  * <li>LINE (every match contains a literal and stays on one line): the matches from R on lie
  *     on the lines of later candidates; the matcher searches c's line with {@code find()},
  *     from R or the line's start, and the scan resumes after the line.
