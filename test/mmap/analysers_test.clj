@@ -79,6 +79,9 @@
   (testing "wide positions alone are no literal"
     (doseq [re ["[a-z]{3}" "\\w+[A-Z]\\w*" "[a-z]+(?:[A-Z][a-z]+)+" "(?:[a-z]|[A-Z])x?"]]
       (is (nil? (literals re)) re)))
+  (testing "a class listing more than 16 characters past ASCII is no wide position: its lead bytes are few"
+    (doseq [re ["[α-ω]" "[α-ω]{2}" "[äöüßéèêàáâëïîôûùçÄÖÜÉÈ]"]]
+      (is (some? (literals re)) re)))
   (testing "a literal inside an optional part is not required"
     (doseq [re ["(?:ERROR)?x+" "a|\\d" "(abc)*z"]]
       (let [lits (literals re)]

@@ -50,7 +50,7 @@ final class RequiredLiterals {
 
         /** Whether every position is wide ({@link #MAX_WIDE_CLASS}): true of the empty literal too. */
         boolean allWide() {
-            for (int[] pos : chars) if (pos.length <= MAX_CLASS) return false;
+            for (int[] pos : chars) if (!widePosition(pos)) return false;
             return true;
         }
 
@@ -297,6 +297,17 @@ final class RequiredLiterals {
             shortest = Math.min(shortest, bytes.length);
         }
         return worst * 1000 + set.size() * 10 + Math.max(0, 64 - shortest);
+    }
+
+    /**
+     * Whether a literal position is a wide one: more than MAX_CLASS characters, all ASCII. A
+     * class listing characters past ASCII ({@code [α-ω]}, up to 4 × MAX_CLASS of them) stays an
+     * ordinary position: its lead bytes are few.
+     */
+    static boolean widePosition(int[] codePoints) {
+        if (codePoints.length <= MAX_CLASS) return false;
+        for (int cp : codePoints) if (cp >= 0x80) return false;
+        return true;
     }
 
     /** Whether a byte position of an encoded literal is a wide one ({@link #MAX_WIDE_CLASS}): only those hold more than MAX_CLASS ASCII bytes. */
