@@ -378,13 +378,10 @@ final class PatternFacts {
     }
 
     private static Plan runPairOf(Node tree, boolean utf8) {
-        if (!(tree instanceof Seq s) || s.items().size() < 2) return null;
-        Node first = s.items().get(0);
-        while (first instanceof Group g && !g.atomic()) first = g.body();
-        if (!(first instanceof Rep r) || r.max() != -1 || r.min() < 1 || r.lazy() || !(r.body() instanceof Cls c) || !c.asciiOnly()) return null;
-        List<Node> rest = s.items().subList(1, s.items().size());
-        for (Node n : rest) if (looksAtStart(n)) return null;
-        First after = first(new Seq(rest), utf8);
+        Rep r = leadingRep(tree);
+        if (r == null || r.min() < 1 || r.lazy() || !(r.body() instanceof Cls c) || !c.asciiOnly()) return null;
+        List<Node> items = ((Seq) tree).items();
+        First after = first(new Seq(items.subList(1, items.size())), utf8);
         ByteSet run = classBytes(c);
         if (after.nullable || run.isEmpty() || run.intersects(after.bytes)) return null;
         // A pair no rarer than the run's own bytes, or a rest that may start with any byte above
@@ -414,12 +411,22 @@ final class PatternFacts {
 
     /** Which ASCII characters the leading repetition's class holds (see {@link #leadingRun}), or null. */
     private static boolean[] leadingRunOf(Node tree) {
+        Rep r = leadingRep(tree);
+        return r != null && r.body() instanceof Cls c ? CharSets.asciiMembers(c) : null;
+    }
+
+    /**
+     * The unbounded repetition a sequence starts with (through non-atomic groups) when the rest
+     * of it does not look at where the match began; else null. The shape of {@link #leadingRun}
+     * and {@link #runPair}.
+     */
+    private static Rep leadingRep(Node tree) {
         if (!(tree instanceof Seq s) || s.items().size() < 2) return null;
         Node first = s.items().get(0);
         while (first instanceof Group g && !g.atomic()) first = g.body();
-        if (!(first instanceof Rep r) || r.max() != -1 || !(r.body() instanceof Cls c)) return null;
+        if (!(first instanceof Rep r) || r.max() != -1) return null;
         for (Node n : s.items().subList(1, s.items().size())) if (looksAtStart(n)) return null;
-        return CharSets.asciiMembers(c);
+        return r;
     }
 
     /** Whether {@code n} may depend on where the match began: a back reference, a lookbehind, {@code \G}, or anything not read. */
@@ -727,8 +734,8 @@ final class PatternFacts {
             List<Facts> fs = new ArrayList<>();
             for (Node item : s.items()) fs.add(RequiredLiterals.of(item, utf8));
             for (RequiredLiterals.Run run : RequiredLiterals.runs(fs)) {
-                Span before = span(s.items().subList(0, run.from()), utf8);
                 List<Node> lead = s.items().subList(0, run.from());
+                Span before = span(lead, utf8);
                 if (before != null || runClass != null) add(plans, Mode.BOUNDED, run.literals(), before, BackCheck.of(lead), utf8, runClass);
                 else if (confined) add(plans, Mode.LINE, run.literals(), null, null, utf8, null);
             }

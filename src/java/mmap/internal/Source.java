@@ -42,8 +42,7 @@ final class Source {
     /** Copies bytes [pos, pos + len) of the text into {@code dst} at {@code off}. */
     void copy(long pos, byte[] dst, int off, int len) {
         if (array != null) {
-            java.util.Objects.checkFromIndexSize(pos, len, seg.byteSize());
-            System.arraycopy(array, (int) pos, dst, off, len);
+            System.arraycopy(array, inArray(pos, pos + len), dst, off, len);
         } else {
             Access.copy(seg, pos, dst, off, len);
         }
@@ -51,10 +50,7 @@ final class Source {
 
     /** The byte at {@code pos}. */
     byte byteAt(long pos) {
-        if (array != null) {
-            java.util.Objects.checkIndex(pos, seg.byteSize());
-            return array[(int) pos];
-        }
+        if (array != null) return array[inArray(pos, pos + 1)];
         return Access.getByte(seg, pos);
     }
 
@@ -106,7 +102,7 @@ final class Source {
 
     /** The first position in [pos, end) holding {@code b}, or -1; reads a little at first, more as it goes. */
     long indexOf(byte b, long pos, long end) {
-        if (array != null && pos < end) return ByteSearch.indexOf(array, (int) pos, checkedEnd(end), b);
+        if (array != null && pos < end) return ByteSearch.indexOf(array, inArray(pos, end), (int) end, b);
         int chunk = 256;
         while (pos < end) {
             int n = (int) Math.min(end - pos, chunk);
@@ -122,7 +118,7 @@ final class Source {
 
     /** How many bytes in [from, to) are {@code b}. */
     long count(byte b, long from, long to) {
-        if (array != null && from < to) return ByteSearch.count(array, (int) from, checkedEnd(to), b);
+        if (array != null && from < to) return ByteSearch.count(array, inArray(from, to), (int) to, b);
         long n = 0;
         while (from < to) {
             byte[] scratch = scratch();
@@ -136,7 +132,7 @@ final class Source {
 
     /** The last position in [floor, end) holding {@code b}, or -1; reads backward from {@code end}. */
     long lastIndexOf(byte b, long floor, long end) {
-        if (array != null && floor < end) return ByteSearch.lastIndexOf(array, (int) floor, checkedEnd(end), b);
+        if (array != null && floor < end) return ByteSearch.lastIndexOf(array, inArray(floor, end), (int) end, b);
         int chunk = 256;
         while (end > floor) {
             int n = (int) Math.min(end - floor, chunk);
@@ -221,10 +217,9 @@ final class Source {
         return Utf8.decodedCodePoint(near, 0, Utf8.unitLength(near, 0, n));
     }
 
-    /** {@code end} as an index into {@link #array}, which holds more bytes than the segment shows. */
-    private int checkedEnd(long end) {
-        if (end > seg.byteSize()) throw new IndexOutOfBoundsException(end + " is past " + seg.byteSize() + " bytes");
-        return (int) end;
+    /** {@code start} as an index into {@link #array}, once [start, end) is checked to lie in the segment (the array may hold more). */
+    private int inArray(long start, long end) {
+        return (int) java.util.Objects.checkFromToIndex(start, end, seg.byteSize());
     }
 
     /** The least p in [floor, c] such that every byte in [p, c) is in {@code cls}. */
