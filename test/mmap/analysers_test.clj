@@ -528,6 +528,48 @@
       (doseq [re ["\\w+\\s*=\\s*\\w+;" "\\w+Exception\\b" "[a-z]*x\\b" "(?i)[a-z]+ing\\b" "\\w+\\b=" "(\\w+)\\s*;" "\\w++y" "[a-z]+xy"]]
         (is-as-re-seq re text (str f) "leading run" true)))))
 
+(defn- finder-mode
+  "The finder a scanner of `re` over UTF-8 text picks, with its mode: \"CandidateFinder LINE_ENDS\"."
+  [^String re]
+  (let [seg (java.lang.foreign.MemorySegment/ofArray (.getBytes "some text\n" "UTF-8"))
+        spec (mmap.internal.RegexScanner$Spec. seg 0 10 (Pattern/compile re) true)
+        finder (field (mmap.internal.RegexScanner. spec) "finder")]
+    (str (.getSimpleName (class finder))
+         (when (= "CandidateFinder" (.getSimpleName (class finder))) (str " " (field finder "mode"))))))
+
+(deftest a-leading-run-is-passed-in-one-step-however-long
+  (testing "runs of the leading class longer than one read of attemptEach (4 KiB), and patterns that may start with any byte"
+    ;; Each position of such a run was tried, each try running to the run's end: (?m)[^;]+;$
+    ;; took 1.7 s over 4 MB of the JDK sources, for a few comments of 10-20 KB without a ";".
+    (let [long-run (apply str (repeat 160 "no semicolon here, nor brace ( x\n"))
+          text (str (apply str (repeat 40 "int a = b; if (x) {\n  y();\n}\n")) long-run "z;\n{\n" long-run "é {\n" long-run)
+          f (doto (java.io.File/createTempFile "long-runs" ".txt") (.deleteOnExit))]
+      (is (> (count long-run) 4096))
+      (spit f text)
+      (doseq [re ["(?m)[^;]+;$" "(?m)[^{]*\\{$" "[^{]*\\{" "(?m)[^(]*\\($" "(?m)\\S+\\s*$" "(?m)\\w+\\W*$" "\\w+\\s*=\\s*\\w+;"
+                  "(?m)(?:\\S+\\s+){2}\\S+$"]]
+        (is-as-re-seq re text (str f) "long runs" true)))))
+
+(deftest a-match-that-may-hold-any-byte-and-ends-at-a-line-end
+  (testing "ends at a line end or the text's: $ of any kind, \\Z or \\z last"
+    (doseq [re ["(?m)\\S+\\s*$" "(?m)\\w+$" "\\s+\\z" "(?m)[^;]+;$" "(?m)a$|b\\Z"]]
+      (is (true? (call (facts re) "endsAtLineEnd")) re))
+    (doseq [re ["\\w+" "(?m)a$|b" "(?m)$\\n" "\\G\\S+$"]]
+      (is (false? (call (facts re) "endsAtLineEnd")) re)))
+  (testing "with a leading run, it is searched line end by line end, once per run, though no class bounds it"
+    (doseq [re ["(?m)\\S+\\s*$" "(?m)\\w+\\W*$" "(?m)[a-z]+[^a-z]*$"]]
+      (is (nil? (field (facts re) "lineTrailingClass")) re)
+      (is (= "CandidateFinder LINE_ENDS" (finder-mode re)) re))
+    (testing "but not without one"
+      (is (not= "CandidateFinder LINE_ENDS" (finder-mode "(?m)(?:\\S|\\s)\\s*$")))))
+  (testing "results equal re-seq"
+    (doseq [re ["(?m)\\S+\\s*$" "(?m)\\w+\\W*$" "(?m)[a-z]+[^a-z]*$" "(?m)\\S+\\s*\\z" "(?m)\\S+\\s*\\Z" "(?md)\\S+\\s*$"]
+            t ["" "a  \n" "a  \n\n  " "x \r\n" "x\u2028 y " "y y \u0085" "é  \n" "x  " "\n\n\n" " \r \n\r\n"]]
+      (let [text (str (apply str (repeat 600 "word  x\n \n")) t)
+            f (doto (java.io.File/createTempFile "any-byte-line-ends" ".txt") (.deleteOnExit))]
+        (spit f text)
+        (is-as-re-seq re text (str f) t true)))))
+
 (deftest a-leading-run-is-found-by-the-pair-of-bytes-that-ends-it
   (testing "an ASCII class taken greedily at least once, then a rest that starts with a rarer byte outside it"
     (let [span (fn [from to] (apply str (map char (range (int from) (inc (int to))))))

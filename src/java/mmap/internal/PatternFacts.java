@@ -302,6 +302,15 @@ final class PatternFacts {
     }
 
     /**
+     * Whether every match ends at a line's end or the text's: the pattern ends with {@code $}
+     * (of any kind), {@code \Z} or {@code \z}. {@link #lineTrailingClass} says which bytes
+     * such a match can hold, unless that is every byte.
+     */
+    boolean endsAtLineEnd() {
+        return tree != null && !previousMatch && endsAt(tree, true);
+    }
+
+    /**
      * Whether every match starts at the text's start or right after a line terminator: the
      * pattern starts with {@code ^} (with or without MULTILINE) or {@code \A}.
      */
