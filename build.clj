@@ -104,19 +104,19 @@
     (b/delete {:path mmgrep-dir})
     (b/jar {:class-dir class-dir :jar-file jar :main 'mmap.Grep
             :manifest {"Enable-Native-Access" "ALL-UNNAMED"}})
-    ;; The training run searches src/ and one 2 MiB file. The command reads files of up to
-    ;; its share of the heap (FileBytes.Reader), so the mapping path, which serves only larger
+    ;; The training run (mmap.internal.GrepTraining) searches src/ and one 2 MiB file, with
+    ;; several option sets and patterns in one process. The command reads files of up to its
+    ;; share of the heap (FileBytes.Reader), so the mapping path, which serves only larger
     ;; files, is not trained.
     (let [big (io/file mmgrep-dir "training.txt")
           sources (->> (file-seq (io/file "src")) (filter #(.isFile ^java.io.File %)) (map slurp) (apply str))]
       (with-open [w (io/writer big)]
         (while (< (.length big) (* 2 1024 1024)) (.write w ^String sources) (.flush w)))
       (let [{:keys [exit err]} (b/process {:command-args (concat [java] jvm-opts train
-                                                                 ["-cp" abs-jar "mmap.Grep" "-rn" "-e" "static" "-e" "[A-Z]\\w+Exception"
-                                                                  "src" (str big)])
+                                                                 ["-cp" abs-jar "mmap.internal.GrepTraining" "src" (str big)])
                                            :out :capture :err :capture})]
         (.delete big)
-        (when-not (#{0 1} exit)
+        (when-not (zero? exit)
           (throw (ex-info (str "The training run of bin/mmgrep failed: " err) {:exit exit})))))
     (spit (str mmgrep-dir "/command")
           (str/join "\n" (concat [java] jvm-opts (when (.exists (io/file archive)) use) ["-cp" abs-jar "mmap.Grep"] [""])))))
