@@ -550,6 +550,22 @@
                   "(?m)(?:\\S+\\s+){2}\\S+$"]]
         (is-as-re-seq re text (str f) "long runs" true)))))
 
+(deftest a-leading-run-is-tried-once-where-no-literal-serves
+  (testing "a pattern with a leading run and no other strategy: each run of the class once, not each position"
+    (doseq [re ["[a-z]+(?=\\s*=)" "\\w+(?=\\s*\\()" "[a-z]*(?=\\s)"]]
+      (is (= "CandidateFinder EACH_RUN" (finder-mode re)) re))
+    (testing "and on the lines a line automaton lets through"
+      (is (= "CandidateFinder AUTOMATON" (finder-mode "\\w+(?=\\()")))))
+  (testing "results equal re-seq"
+    (let [long-word (apply str (repeat 5000 "w"))
+          text (str (apply str (repeat 200 "int foo = bar(x); é_b = c ; wordy{ x\n\tq  =\r\n"))
+                    long-word " =" long-word "(" long-word)
+          f (doto (java.io.File/createTempFile "each-run" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["[a-z]+(?=\\s*=)" "\\w+\\s+(?=\\{)" "[a-z]*(?=\\s)" "\\w+(?=\\()" "\\w+(?!\\w|\\()" "\\w+(?<=e)\\b" "[a-z]+(?=\\s*$)"
+                  "\\w*(?=\\z)"]]
+        (is-as-re-seq re text (str f) "each run" true)))))
+
 (deftest a-match-that-may-hold-any-byte-and-ends-at-a-line-end
   (testing "ends at a line end or the text's: $ of any kind, \\Z or \\z last"
     (doseq [re ["(?m)\\S+\\s*$" "(?m)\\w+$" "\\s+\\z" "(?m)[^;]+;$" "(?m)a$|b\\Z"]]

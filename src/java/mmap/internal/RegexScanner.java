@@ -181,6 +181,11 @@ public final class RegexScanner {
         } else if (lines != null) {
             finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.AUTOMATON, lines, margin, firstWindow,
                     searchFrom, startLimit, windowLimit, cancel);
+        } else if (fast && facts.leadingRun != null) {
+            // [a-z]+(?=\s*=): once per run of the leading class, where find() tries each position
+            // of each run, each try running to the run's end (1.8 s over 40 MB of the JDK sources).
+            finder = new CandidateFinder(src, pattern, facts, CandidateFinder.Mode.EACH_RUN, null, margin, firstWindow,
+                    searchFrom, startLimit, windowLimit, cancel);
         } else {
             finder = new WindowFinder(src, pattern, facts.lineConfined, facts.previousMatch, facts.triesLowSurrogates, margin, initial,
                     searchFrom, startLimit, windowLimit, cancel);
