@@ -552,10 +552,10 @@
 
 (deftest a-leading-run-is-tried-once-where-no-literal-serves
   (testing "a pattern with a leading run and no other strategy: each run of the class once, not each position"
-    (doseq [re ["[a-z]+(?=\\s*=)" "\\w+(?=\\s*\\()" "[a-z]*(?=\\s)"]]
+    (doseq [re ["[a-z]+(?=\\s*=)" "\\w+(?=\\s*\\()" "[a-z]*(?=\\s*x)"]]
       (is (= "CandidateFinder EACH_RUN" (finder-mode re)) re))
     (testing "and on the lines a line automaton lets through"
-      (is (= "CandidateFinder AUTOMATON" (finder-mode "\\w+(?=\\()")))))
+      (is (= "CandidateFinder AUTOMATON" (finder-mode "\\w+(?!\\w|\\()")))))
   (testing "results equal re-seq"
     (let [long-word (apply str (repeat 5000 "w"))
           text (str (apply str (repeat 200 "int foo = bar(x); é_b = c ; wordy{ x\n\tq  =\r\n"))
@@ -565,6 +565,22 @@
       (doseq [re ["[a-z]+(?=\\s*=)" "\\w+\\s+(?=\\{)" "[a-z]*(?=\\s)" "\\w+(?=\\()" "\\w+(?!\\w|\\()" "\\w+(?<=e)\\b" "[a-z]+(?=\\s*$)"
                   "\\w*(?=\\z)"]]
         (is-as-re-seq re text (str f) "each run" true)))))
+
+(deftest what-a-lookahead-must-see-is-a-literal
+  (testing "a positive lookahead's literal, where the items before it end, with those items as the prefix"
+    (doseq [[re lit] [["\\w+(?=\\()" "("] ["[A-Z]\\w+(?=<)" "<"] ["(\\w+)(?=\\(\\))" "()"] ["\\d+(?=L\\b)" "L"]]]
+      (is (= #{lit} (literals re)) re)
+      (is (= "BOUNDED" (plan-mode re)) re)))
+  (testing "none from a negative lookahead or a lookbehind, nor where what stands before has no class"
+    (doseq [re ["\\w+(?!\\()" "(?<=\\()\\w+" "(?<!\\()\\w+" "\\w+(?!x)(?=\\s)" "(?:\\w|\\R)(?=\\()"]]
+      (is (not (contains? (or (literals re) #{}) "(")) re)))
+  (testing "results equal re-seq, the match ending where the literal starts"
+    (let [text (str (apply str (repeat 300 "foo(bar) x.y() List<T> 12L 3L4 ((a)) éé( a;b, \\w(\n  z  {\n")) "end(")
+          f (doto (java.io.File/createTempFile "lookahead" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["\\w+(?=\\()" "[A-Z]\\w+(?=<)" "(\\w+)(?=\\(\\))" "\\d+(?=L\\b)" "\\w*(?=\\()" "\\w+\\s+(?=\\{)" "\\w+(?=[;,])"
+                  "\\b\\w+(?=\\()" "\\w+(?=\\(|<)" "[^\\s(]+(?=\\()" "\\w+(?=(?i)L\\b)" "\\w+(?=\\(\\w)" "(?=\\()\\W+" "\\w+(?=\\()\\(\\w*"]]
+        (is-as-re-seq re text (str f) "lookahead" true)))))
 
 (deftest a-match-that-may-hold-any-byte-and-ends-at-a-line-end
   (testing "ends at a line end or the text's: $ of any kind, \\Z or \\z last"

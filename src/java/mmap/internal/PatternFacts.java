@@ -748,6 +748,17 @@ final class PatternFacts {
                 if (before != null || runClass != null) add(plans, Mode.BOUNDED, run.literals(), before, BackCheck.of(lead), utf8, runClass);
                 else if (confined) add(plans, Mode.LINE, run.literals(), null, null, utf8, null);
             }
+            // What a positive lookahead must see starts where the items before it end, as a
+            // literal item would: \w+(?=\() is found by its "(" and the word before it, not by
+            // the engine at every word (0.80 s over 40 MB of the JDK sources). The match may
+            // end there, before the literal, which BOUNDED allows: it attempts from the run
+            // that reaches the candidate, and the literal's own bytes are not asked to be in it.
+            for (int k = 0; k < s.items().size(); k++) {
+                if (!(s.items().get(k) instanceof Look look) || look.behind() || look.negative()) continue;
+                List<Node> lead = s.items().subList(0, k);
+                Span before = span(lead, utf8);
+                if (before != null) add(plans, Mode.BOUNDED, RequiredLiterals.of(look.body(), utf8).starts(), before, BackCheck.of(lead), utf8, null);
+            }
         }
         List<Lit> anywhere = rootFacts.bestRequired(utf8);
         if (runClass != null) add(plans, Mode.BOUNDED, anywhere, null, null, utf8, runClass);

@@ -37,7 +37,7 @@ final class RegexSyntax {
     record Group(Node body, boolean capturing, boolean atomic) implements Node {}
 
     /** A lookahead or lookbehind, positive or negative: zero-width either way. */
-    record Look(Node body, boolean behind) implements Node {}
+    record Look(Node body, boolean behind, boolean negative) implements Node {}
 
     /** A zero-width assertion. */
     record Anchor(Kind kind, int flags) implements Node {}
@@ -270,11 +270,11 @@ final class RegexSyntax {
             pos++;
             char k = src.charAt(pos);
             if (k == ':') { pos++; result = new Group(alternation(), false, false); }
-            else if (k == '=' || k == '!') { pos++; result = new Look(alternation(), false); }
+            else if (k == '=' || k == '!') { pos++; result = new Look(alternation(), false, k == '!'); }
             else if (k == '>') { pos++; result = new Group(alternation(), false, true); }
             else if (k == '<') {
                 char k2 = src.charAt(pos + 1);
-                if (k2 == '=' || k2 == '!') { pos += 2; result = new Look(alternation(), true); }
+                if (k2 == '=' || k2 == '!') { pos += 2; result = new Look(alternation(), true, k2 == '!'); }
                 else if (Character.isLetter(k2)) {
                     int close = src.indexOf('>', pos);
                     if (close < 0) throw new Unsupported("unclosed group name");
