@@ -552,7 +552,7 @@
 
 (deftest a-leading-run-is-tried-once-where-no-literal-serves
   (testing "a pattern with a leading run and no other strategy: each run of the class once, not each position"
-    (doseq [re ["[a-z]+(?=\\s*=)" "\\w+(?=\\s*\\()" "[a-z]*(?=\\s*x)"]]
+    (doseq [re ["[a-z]+(?=\\s*[^a-z\\s])" "\\w+(?=\\s*\\W)" "[a-z]*(?=\\s*\\S)"]]
       (is (= "CandidateFinder EACH_RUN" (finder-mode re)) re))
     (testing "and on the lines a line automaton lets through"
       (is (= "CandidateFinder AUTOMATON" (finder-mode "\\w+(?!\\w|\\()")))))
@@ -568,18 +568,21 @@
 
 (deftest what-a-lookahead-must-see-is-a-literal
   (testing "a positive lookahead's literal, where the items before it end, with those items as the prefix"
-    (doseq [[re lit] [["\\w+(?=\\()" "("] ["[A-Z]\\w+(?=<)" "<"] ["(\\w+)(?=\\(\\))" "()"] ["\\d+(?=L\\b)" "L"]]]
+    (doseq [[re lit] [["\\w+(?=\\()" "("] ["[A-Z]\\w+(?=<)" "<"] ["(\\w+)(?=\\(\\))" "()"] ["\\d+(?=L\\b)" "L"]
+                      ;; past what may stand before it in the lookahead, as if that were consumed
+                      ["[a-z]+(?=\\s*=)" "="] ["\\w+(?=\\s*\\{)" "{"] ["\\w+(?=[ \\t]*+(?:\\s*)\\()" "("]]]
       (is (= #{lit} (literals re)) re)
       (is (= "BOUNDED" (plan-mode re)) re)))
   (testing "none from a negative lookahead or a lookbehind, nor where what stands before has no class"
     (doseq [re ["\\w+(?!\\()" "(?<=\\()\\w+" "(?<!\\()\\w+" "\\w+(?!x)(?=\\s)" "(?:\\w|\\R)(?=\\()"]]
       (is (not (contains? (or (literals re) #{}) "(")) re)))
   (testing "results equal re-seq, the match ending where the literal starts"
-    (let [text (str (apply str (repeat 300 "foo(bar) x.y() List<T> 12L 3L4 ((a)) éé( a;b, \\w(\n  z  {\n")) "end(")
+    (let [text (str (apply str (repeat 300 "foo(bar) x.y() List<T> 12L 3L4 ((a)) éé( a;b, \\w(\n  z  {\n a = b; c\t\n= d x  (\n")) "end(")
           f (doto (java.io.File/createTempFile "lookahead" ".txt") (.deleteOnExit))]
       (spit f text)
       (doseq [re ["\\w+(?=\\()" "[A-Z]\\w+(?=<)" "(\\w+)(?=\\(\\))" "\\d+(?=L\\b)" "\\w*(?=\\()" "\\w+\\s+(?=\\{)" "\\w+(?=[;,])"
-                  "\\b\\w+(?=\\()" "\\w+(?=\\(|<)" "[^\\s(]+(?=\\()" "\\w+(?=(?i)L\\b)" "\\w+(?=\\(\\w)" "(?=\\()\\W+" "\\w+(?=\\()\\(\\w*"]]
+                  "\\b\\w+(?=\\()" "\\w+(?=\\(|<)" "[^\\s(]+(?=\\()" "\\w+(?=(?i)L\\b)" "\\w+(?=\\(\\w)" "(?=\\()\\W+" "\\w+(?=\\()\\(\\w*"
+                  "[a-z]+(?=\\s*=)" "\\w+(?=\\s*\\{)" "\\w+(?=\\s*\\()\\s*\\(" "\\w*(?=\\s+\\w+\\()" "[a-z]+\\s*(?=\\n)" "\\w+(?=(?:\\s|x)*\\()"]]
         (is-as-re-seq re text (str f) "lookahead" true)))))
 
 (deftest a-match-that-may-hold-any-byte-and-ends-at-a-line-end

@@ -748,16 +748,29 @@ final class PatternFacts {
                 if (before != null || runClass != null) add(plans, Mode.BOUNDED, run.literals(), before, BackCheck.of(lead), utf8, runClass);
                 else if (confined) add(plans, Mode.LINE, run.literals(), null, null, utf8, null);
             }
-            // What a positive lookahead must see starts where the items before it end, as a
-            // literal item would: \w+(?=\() is found by its "(" and the word before it, not by
-            // the engine at every word (0.80 s over 40 MB of the JDK sources). The match may
-            // end there, before the literal, which BOUNDED allows: it attempts from the run
-            // that reaches the candidate, and the literal's own bytes are not asked to be in it.
+            // What a positive lookahead must see stands where the items before it end, as if
+            // it were consumed: \w+(?=\() is found by its "(" and the word before it, and
+            // [a-z]+(?=\s*=) by its "=" and what may stand before that, not by the engine at
+            // every word (0.80 and 0.85 s over 40 MB of the JDK sources). The match may end
+            // before the literal, which BOUNDED allows: it attempts from the run that reaches
+            // the candidate, and never asks the literal's own bytes to be in that run.
             for (int k = 0; k < s.items().size(); k++) {
                 if (!(s.items().get(k) instanceof Look look) || look.behind() || look.negative()) continue;
                 List<Node> lead = s.items().subList(0, k);
                 Span before = span(lead, utf8);
                 if (before != null) add(plans, Mode.BOUNDED, RequiredLiterals.of(look.body(), utf8).starts(), before, BackCheck.of(lead), utf8, null);
+                Node body = look.body();
+                while (body instanceof Group g && !g.atomic()) body = g.body();
+                List<Node> seen = new ArrayList<>(lead);
+                seen.addAll(body instanceof Seq bs ? bs.items() : List.of(body));
+                List<Facts> bodyFacts = new ArrayList<>();
+                for (Node item : seen.subList(k, seen.size())) bodyFacts.add(RequiredLiterals.of(item, utf8));
+                for (RequiredLiterals.Run run : RequiredLiterals.runs(bodyFacts)) {
+                    if (run.from() == 0) continue;      // the literal the lookahead starts with: above
+                    List<Node> upTo = seen.subList(0, k + run.from());
+                    Span upToSpan = span(upTo, utf8);
+                    if (upToSpan != null) add(plans, Mode.BOUNDED, run.literals(), upToSpan, BackCheck.of(upTo), utf8, null);
+                }
             }
         }
         List<Lit> anywhere = rootFacts.bestRequired(utf8);
