@@ -1,8 +1,6 @@
 package mmap.internal;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,23 +27,21 @@ public final class GrepTraining {
             System.exit(2);
         }
         String dir = args[0], big = args[1];
-        List<String[]> runs = new ArrayList<>();
-        runs.add(new String[]{"-rn", "-e", "static", "-e", "[A-Z]\\w+Exception", dir, big});
-        runs.add(new String[]{"-r", "-c", "Exception", dir});
-        runs.add(new String[]{"-r", "-n", "Exception", dir});
-        runs.add(new String[]{"-r", "-c", "[a-z]+[0-9]{3,}", dir});
-        runs.add(new String[]{"-r", "-n", "[a-z]+[0-9]{3,}", dir});
-        runs.add(new String[]{"-rl", "-i", "public", dir});
-        runs.add(new String[]{"-rnw", "-C", "1", "final", dir});
-        runs.add(new String[]{"-ro", "\\w+\\(", dir});
-        runs.add(new String[]{"-rv", "-c", "^\\s*$", dir});
-        runs.add(new String[]{"-c", "the", big});
-        runs.add(new String[]{"-n", "(?i)the\\s+\\w+", big});
-        PrintStream err = System.err;
+        List<String[]> runs = List.of(
+                new String[]{"-rn", "-e", "static", "-e", "[A-Z]\\w+Exception", dir, big},
+                new String[]{"-r", "-c", "Exception", dir},
+                new String[]{"-r", "-n", "Exception", dir},
+                new String[]{"-r", "-c", "[a-z]+[0-9]{3,}", dir},
+                new String[]{"-r", "-n", "[a-z]+[0-9]{3,}", dir},
+                new String[]{"-rl", "-i", "public", dir},
+                new String[]{"-rnw", "-C", "1", "final", dir},
+                new String[]{"-ro", "\\w+\\(", dir},
+                new String[]{"-rv", "-c", "^\\s*$", dir},
+                new String[]{"-c", "the", big},
+                new String[]{"-n", "(?i)the\\s+\\w+", big});
         int failed = 0;
         for (String[] run : runs) {
-            int status = mmap.Grep.run(run, OutputStream.nullOutputStream(), err);
-            if (status > 1) failed++;
+            if (mmap.Grep.run(run, OutputStream.nullOutputStream(), System.err) > 1) failed++;
         }
         System.exit(failed == 0 ? 0 : 2);
     }

@@ -757,19 +757,17 @@ final class PatternFacts {
             for (int k = 0; k < s.items().size(); k++) {
                 if (!(s.items().get(k) instanceof Look look) || look.behind() || look.negative()) continue;
                 List<Node> lead = s.items().subList(0, k);
-                Span before = span(lead, utf8);
-                if (before != null) add(plans, Mode.BOUNDED, RequiredLiterals.of(look.body(), utf8).starts(), before, BackCheck.of(lead), utf8, null);
+                addAfter(plans, lead, RequiredLiterals.of(look.body(), utf8).starts(), utf8);
                 Node body = look.body();
                 while (body instanceof Group g && !g.atomic()) body = g.body();
+                List<Node> bodyItems = body instanceof Seq bs ? bs.items() : List.of(body);
                 List<Node> seen = new ArrayList<>(lead);
-                seen.addAll(body instanceof Seq bs ? bs.items() : List.of(body));
+                seen.addAll(bodyItems);
                 List<Facts> bodyFacts = new ArrayList<>();
-                for (Node item : seen.subList(k, seen.size())) bodyFacts.add(RequiredLiterals.of(item, utf8));
+                for (Node item : bodyItems) bodyFacts.add(RequiredLiterals.of(item, utf8));
                 for (RequiredLiterals.Run run : RequiredLiterals.runs(bodyFacts)) {
-                    if (run.from() == 0) continue;      // the literal the lookahead starts with: above
-                    List<Node> upTo = seen.subList(0, k + run.from());
-                    Span upToSpan = span(upTo, utf8);
-                    if (upToSpan != null) add(plans, Mode.BOUNDED, run.literals(), upToSpan, BackCheck.of(upTo), utf8, null);
+                    // (A run at the body's start is the literal the lookahead starts with: above.)
+                    if (run.from() > 0) addAfter(plans, seen.subList(0, k + run.from()), run.literals(), utf8);
                 }
             }
         }
@@ -791,6 +789,12 @@ final class PatternFacts {
                 best = p;
         }
         return best;
+    }
+
+    /** A BOUNDED plan on {@code lits}, which stand right after {@code items}, when those have a span. */
+    private static void addAfter(List<Plan> plans, List<Node> items, List<Lit> lits, boolean utf8) {
+        Span before = span(items, utf8);
+        if (before != null) add(plans, Mode.BOUNDED, lits, before, BackCheck.of(items), utf8, null);
     }
 
     private static void add(List<Plan> plans, Mode mode, List<Lit> lits, Span before, BackCheck back, boolean utf8, ByteSet runClass) {
