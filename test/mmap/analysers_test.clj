@@ -172,7 +172,7 @@
       (is (= yes (call (field (facts re) "classRun") "everyStartMatches")) re))))
 
 (deftest previous-match-dependence
-  (doseq [re ["\\G\\w" "(?=(a))a" "x\\Gy"]]
+  (doseq [re ["\\G\\w" "(?=(a)|b)a" "x\\Gy"]]
     (is (true? (field (facts re) "previousMatch")) re))
   (doseq [re ["abc" "(a)(?=b)" "\\w+"]]
     (is (false? (field (facts re) "previousMatch")) re)))
@@ -574,7 +574,7 @@
       (is (= #{lit} (literals re)) re)
       (is (= "BOUNDED" (plan-mode re)) re)))
   (testing "none from a negative lookahead or a lookbehind, nor where what stands before has no class"
-    (doseq [re ["\\w+(?!\\()" "(?<=\\()\\w+" "(?<!\\()\\w+" "\\w+(?!x)(?=\\s)" "(?:\\w|\\R)(?=\\()"]]
+    (doseq [re ["\\w+(?!\\()" "(?<!\\()\\w+" "\\w+(?!x)(?=\\s)" "(?:\\w|\\R)(?=\\()"]]
       (is (not (contains? (or (literals re) #{}) "(")) re)))
   (testing "results equal re-seq, the match ending where the literal starts"
     (let [text (str (apply str (repeat 300 "foo(bar) x.y() List<T> 12L 3L4 ((a)) éé( a;b, \\w(\n  z  {\n a = b; c\t\n= d x  (\n")) "end(")
@@ -584,6 +584,38 @@
                   "\\b\\w+(?=\\()" "\\w+(?=\\(|<)" "[^\\s(]+(?=\\()" "\\w+(?=(?i)L\\b)" "\\w+(?=\\(\\w)" "(?=\\()\\W+" "\\w+(?=\\()\\(\\w*"
                   "[a-z]+(?=\\s*=)" "\\w+(?=\\s*\\{)" "\\w+(?=\\s*\\()\\s*\\(" "\\w*(?=\\s+\\w+\\()" "[a-z]+\\s*(?=\\n)" "\\w+(?=(?:\\s|x)*\\()"]]
         (is-as-re-seq re text (str f) "lookahead" true)))))
+
+(deftest what-a-leading-lookbehind-must-see-is-a-literal
+  (testing "the literal a leading positive lookbehind ends with: every match starts where it ends"
+    (doseq [[re lit n] [["(?<=\\.)\\w+" "." 1] ["(?<=new )\\w+" "new " 4] ["(?<=\\b[Tt]he )\\w+" "[Tt]he " 4]
+                        ["(?<=->)\\s*\\w+" "->" 2] ["(?<=(\\.))\\w+" "." 1] ["(?<=é)\\w*" (str (char 0xC3) (char 0xA9)) 2]]]
+      (is (= "PREFIX" (plan-mode re)) re)
+      (is (contains? (literals re) lit) re)
+      (is (= n (call (field (facts re) "plan") "startOffset")) re)))
+  (testing "none from a negative one, one not first, one whose literals differ in length or hold a line end, or one that ends in no literal"
+    (doseq [re ["(?<!\\.)\\w+" "\\w+(?<=\\.)" "(?<=a|bc)\\w" "(?<=\\n)\\w+" "(?<=\\.\\w?)x" "(?<=\\.\\s{0,3})\\w+"]]
+      (is (zero? (or (some-> (field (facts re) "plan") (call "startOffset")) 0)) re)))
+  (testing "results equal re-seq, a literal that starts in one task and ends in the next included"
+    (let [text (str (apply str (repeat 300 "a.b new Foo() x->  y the end. The cat é é1 ab.\n.c\r\n(x)")) "new")
+          f (doto (java.io.File/createTempFile "lookbehind" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["(?<=\\.)\\w+" "(?<=new )\\w+" "(?<=\\b[Tt]he )\\w+" "(?<=->)\\s*\\w+" "(?<=(\\.))\\w+" "(?<=é)\\w*"
+                  "(?<=\\.|,)\\w*" "(?<=\\()\\)" "(?i)(?<=THE )\\w" "(?<=w)" "(?<=\\.)(?=\\w)"]]
+        (is-as-re-seq re text (str f) "lookbehind" true)))))
+
+(deftest a-group-every-successful-attempt-sets-leaks-nothing
+  (testing "a capturing group that must match inside a lookaround that must match: the fast paths stay on"
+    (doseq [re ["\\w+(?=(\\s*)=)" "(?<=(\\.))\\w+" "(\\w+)(?=(\\s*)\\()" "(?=(a))a"]]
+      (is (false? (field (facts re) "previousMatch")) re)))
+  (testing "but not one that may be skipped, one a back reference reads, nor one in a negative lookaround or a repetition"
+    (doseq [re ["\\w+(?=(x)?;)" "(?=(a)|b)\\w" "(?=(a))\\1" "(?!(a))\\w" "(?:\\w(?=(\\d)))+"]]
+      (is (true? (field (facts re) "previousMatch")) re)))
+  (testing "results equal re-seq, groups included"
+    (let [text (apply str (repeat 200 "x = 1; f (a) g(b);ab ax a1 x; 12 \n"))
+          f (doto (java.io.File/createTempFile "groups" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["\\w+(?=(\\s*)=)" "(\\w+)(?=(\\s*)\\()" "(?=(a))\\w" "\\w+(?=(x)?;)" "(?=(a)|b)\\w" "(?:\\w(?=(\\d)))+"]]
+        (is-as-re-seq re text (str f) "groups" true)))))
 
 (deftest a-match-that-may-hold-any-byte-and-ends-at-a-line-end
   (testing "ends at a line end or the text's: $ of any kind, \\Z or \\z last"

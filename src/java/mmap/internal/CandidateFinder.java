@@ -55,6 +55,7 @@ final class CandidateFinder extends MatcherFinder {
     private final Prefilter pre;
     private final ByteClassSearch prefixClass, runClass;
     private final BackCheck back;        // BOUNDED: what stands before the literal, read back from a candidate; or null
+    private final int startOffset;       // PREFIX: how far past a literal's start a match starts
     private byte[] backBuf;
     private final int prefixMin;
     private final boolean literalInPrefix;
@@ -137,6 +138,7 @@ final class CandidateFinder extends MatcherFinder {
             literalInPrefix = plan.literalInPrefix();
         }
         back = mode == Mode.BOUNDED ? plan.before() : null;
+        startOffset = mode == Mode.PREFIX ? plan.startOffset() : 0;
     }
 
     @Override
@@ -196,7 +198,7 @@ final class CandidateFinder extends MatcherFinder {
             // (LINE_ENDS tries the text's end itself, where an empty match may follow one just before it.)
             if (from >= startLimit || from > src.to || (from == src.to && (mode != Mode.LINE_ENDS || textEndTried))) return finish();
             long limit = mode == Mode.PREFIX || mode == Mode.FIRST_BYTE ? startLimit : src.to;
-            long c = mode == Mode.AUTOMATON ? nextLine(from) : pre.next(from, limit);
+            long c = mode == Mode.AUTOMATON ? nextLine(from) : nextCandidate(from, limit);
             if (c < 0 && mode == Mode.LINE_ENDS && !textEndTried) {
                 // A match may also end at the text's end where no line terminator follows it.
                 textEndTried = true;
@@ -326,6 +328,16 @@ final class CandidateFinder extends MatcherFinder {
                 default: throw new IllegalStateException(mode.toString());
             }
         }
+    }
+
+    /**
+     * The next candidate in [from, limit): where a literal starts, or for a lookbehind's
+     * literal ({@link PatternFacts.Plan#startOffset}) where it ends; -1 when none is left.
+     */
+    private long nextCandidate(long from, long limit) {
+        if (startOffset == 0) return pre.next(from, limit);
+        long c = pre.next(Math.max(src.from, from - startOffset), limit - startOffset);
+        return c < 0 ? -1 : c + startOffset;
     }
 
     /**
