@@ -67,7 +67,8 @@ final class PatternFacts {
      * Whether results depend on where the search began, not just on where each attempt starts:
      * with {@code \G} (the previous match's end), and with a capturing group inside a
      * lookaround, an atomic group or a repetition (other than the repeated group itself),
-     * whose value java.util.regex leaves behind from earlier failed attempts. Such
+     * whose value java.util.regex leaves behind from earlier failed attempts, unless every
+     * successful attempt sets it again ({@link #leakyCapture(Node)}). Such
      * patterns are searched from the previous match's end, as Matcher.find() does, and never split.
      */
     final boolean previousMatch;
