@@ -93,15 +93,13 @@ final class ClassRun {
 
     /** The shape of {@code p}, or null when it has another (under any flags it may have been compiled with). */
     static ClassRun of(Pattern p) {
-        String shape = null;
         Node first = null;
         for (int flags : RegexSyntax.compileFlags(p)) {
             Node tree = RegexSyntax.parse(p, flags);
             if (tree == null) return null;
-            // The same tree under every flag set: its records print what they hold.
-            if (shape != null && !shape.equals(tree.toString())) return null;
-            shape = tree.toString();
-            first = tree;
+            // The same tree under every flag set.
+            if (first != null && !RegexSyntax.same(first, tree)) return null;
+            if (first == null) first = tree;
         }
         return first == null ? null : of(first);
     }

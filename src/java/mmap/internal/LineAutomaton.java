@@ -210,7 +210,7 @@ final class LineAutomaton {
                 if (tree == null) return null;
                 // Flag sets that read the pattern differently: the automaton is their union.
                 if (first == null) first = tree;
-                else if (tree.equals(first)) continue;
+                else if (RegexSyntax.same(tree, first)) continue;
                 else nfa.approximated = true;
                 nfa.branch(start, nfa.compile(tree, match));
             }

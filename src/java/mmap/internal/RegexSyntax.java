@@ -52,6 +52,31 @@ final class RegexSyntax {
     record Opaque() implements Node {}
 
     /**
+     * Whether two trees are alike, node for node: the records' own equals, written out. A
+     * record's generated equals and toString are bootstrapped at their first call, which spins
+     * classes (about 10 ms of bin/mmgrep's start); so is a switch over patterns.
+     */
+    static boolean same(Node a, Node b) {
+        if (a instanceof Char x) return b instanceof Char y && x.cp() == y.cp() && x.flags() == y.flags();
+        if (a instanceof Cls x) return b instanceof Cls y && x.source().equals(y.source()) && x.flags() == y.flags() && x.asciiOnly() == y.asciiOnly();
+        if (a instanceof Seq x) return b instanceof Seq y && same(x.items(), y.items());
+        if (a instanceof Alt x) return b instanceof Alt y && same(x.branches(), y.branches());
+        if (a instanceof Rep x) return b instanceof Rep y && x.min() == y.min() && x.max() == y.max() && x.possessive() == y.possessive()
+                && x.lazy() == y.lazy() && same(x.body(), y.body());
+        if (a instanceof Group x) return b instanceof Group y && x.capturing() == y.capturing() && x.atomic() == y.atomic() && same(x.body(), y.body());
+        if (a instanceof Look x) return b instanceof Look y && x.behind() == y.behind() && x.negative() == y.negative() && same(x.body(), y.body());
+        if (a instanceof Anchor x) return b instanceof Anchor y && x.kind() == y.kind() && x.flags() == y.flags();
+        if (a instanceof BackRef) return b instanceof BackRef;
+        return a instanceof Opaque && b instanceof Opaque;
+    }
+
+    private static boolean same(List<Node> a, List<Node> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) if (!same(a.get(i), b.get(i))) return false;
+        return true;
+    }
+
+    /**
      * Whether the pattern's text may hold {@code \b{g}}, a grapheme boundary, which the JDK
      * decides from where the previous match ended. Read from the text (the parser leaves it
      * opaque), so an escaped backslash before it counts too: a superset.
