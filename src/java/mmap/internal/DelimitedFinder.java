@@ -24,6 +24,12 @@ final class DelimitedFinder extends Finder {
     private final int escape;                // the escape character of a string body, or -1
     private final long windowLimit;
     private final ByteClassSearch stops;     // bytes that may decide a body: non-members, the close's first, terminator leads
+    /**
+     * Finds an open of two or more bytes by its rarest bytes, as a literal plan does: its first
+     * byte alone stops too often ({@code throw new \w+\(} stopped at each "t": 0.023 s over
+     * 40 MB of the JDK sources, the literal alone 0.008 s). Null for a one-byte open.
+     */
+    private final Prefilter openSearch;
     private final byte[] buf = new byte[BLOCK];
     private long bufStart, bufEnd;
 
@@ -47,6 +53,13 @@ final class DelimitedFinder extends Finder {
         }
         this.stops = new ByteClassSearch(s);
         bufStart = bufEnd = src.from;
+        if (open.length >= 2) {
+            ByteSet[] lit = new ByteSet[open.length];
+            for (int i = 0; i < open.length; i++) lit[i] = ByteSet.of(open[i] & 0xFF);
+            openSearch = new Prefilter(src, ProbePlan.ofLiterals(java.util.List.<ByteSet[]>of(lit)));
+        } else {
+            openSearch = null;
+        }
     }
 
     @Override
@@ -73,6 +86,7 @@ final class DelimitedFinder extends Finder {
 
     /** The first position in [pos, end) where the open run stands, or -1. */
     private long indexOfOpen(long pos, long end) {
+        if (openSearch != null) return openSearch.next(pos, end);
         while (pos < end) {
             if (pos < bufStart || pos >= bufEnd) load(pos);
             int hit = ByteSearch.indexOf(buf, (int) (pos - bufStart), (int) (Math.min(end, bufEnd) - bufStart), open[0]);
