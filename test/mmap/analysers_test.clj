@@ -148,11 +148,13 @@
                 "\\b\\w+\\b" "\\b[A-Z]+\\b" "\\b\\d+" "[a-z_]+\\b" "\\b(\\w{2,})\\b"
                 "[a-z][A-Z]" "\\p{Lu}\\p{Ll}+" "[A-Z][a-z]+[A-Z][a-z]+" "\\d+\\.\\d+" "([A-Z][a-z]+)" "(?i)a\\w+"
                 "[a-z]{1,3}[0-9]" "[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w*" "\\b[a-z]+[A-Z]\\w+\\b" "x\\d*"
-                "\\w{2,5}" "[^\\w\\s]" "(?i)[aeiou]{2}" "\\b\\w{2,5}\\b"]]
+                "\\w{2,5}" "[^\\w\\s]" "(?i)[aeiou]{2}" "\\b\\w{2,5}\\b"
+                ;; \b after a last class that may take none, after a class of word characters; \b inside the group
+                "\\b[a-z]+[A-Z]\\w*\\b" "\\b[A-Z][a-z]*\\b" "(\\b[a-z]+\\b)" "(\\b\\w+)\\b"]]
       (is (some? (field (facts re) "classRun")) re)))
   (testing "other patterns"
     (doseq [re ["\\w*" "\\w+?" "\\w+x" "(?:\\w)+" "(\\w)+" "(?>\\w+)" "\\w+|x"
-                "[a-z]+[a-z]" "\\w+\\d" "\\d*x" "a\\w*?" "\\p{L}+\\p{Lu}" "[a-z]+." "ab" "a+" "é+" "\\w*" "[a-z]*[A-Z]+" "\\d+\\.?\\d+" "\\b[a-z]+[A-Z]\\w*\\b" "(\\p{So}[A-Z_]*)\\b"
+                "[a-z]+[a-z]" "\\w+\\d" "\\d*x" "a\\w*?" "\\p{L}+\\p{Lu}" "[a-z]+." "ab" "a+" "é+" "\\w*" "[a-z]*[A-Z]+" "\\d+\\.?\\d+" "\\b[a-z]+[.,][a-z]*\\b" "(\\p{So}[A-Z_]*)\\b"
                 "\\b\\p{L}+\\b" "(?U)\\b\\w+\\b" "\\b[a-z-]+\\b" "\\b\\w+\\b\\b" "\\B\\w+" "\\b\\S+"]]
       (is (nil? (field (facts re) "classRun")) re)))
   (testing "after a MULTILINE ^: line starts only (with UNIX_LINES, after \\n alone)"
@@ -714,3 +716,15 @@
       (is (false? vector?) "the child JVM runs without jdk.incubator.vector")
       (doseq [[c e g] (map vector cases expected found)]
         (is (= e g) (pr-str c))))))
+
+(deftest class-runs-between-word-boundaries
+  (testing "after \\b, one attempt per word: the class-run scan, not the engine"
+    (doseq [re ["\\b[a-z][A-Z]*\\b" "(\\b[a-z][A-Z]*\\b)" "\\b\\w[a-z]*\\b" "\\b[a-z]+[A-Z]\\w*\\b"]]
+      (is (= "ClassRunFinder" (finder-mode re)) re)))
+  (testing "results equal re-seq: camel case, digits, underscores, letters past ASCII and a combining mark beside words"
+    (let [text (apply str (repeat 200 "fooBar x1 aB_c abc9 _x é1 éa aé caféBar cafe\u0301X naïveX zA. q9Z (aB) aBC9d ab cd\n"))
+          f (doto (java.io.File/createTempFile "words" ".txt") (.deleteOnExit))]
+      (spit f text)
+      (doseq [re ["\\b[a-z][A-Z]*\\b" "(\\b[a-z][A-Z]*\\b)" "\\b\\w[a-z]*\\b" "\\b[a-z]+[A-Z]\\w*\\b" "\\b[A-Z][a-z]*\\b"
+                  "(\\b[a-z]+\\b)" "\\b[a-z]{2}\\b" "\\b[a-z]\\w{2,5}\\b" "\\b[a-z]+[A-Z][a-z]*\\b"]]
+        (is-as-re-seq re text (str f) "words" true)))))

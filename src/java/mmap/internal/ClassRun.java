@@ -118,6 +118,9 @@ final class ClassRun {
         if (items.size() == 1 && items.get(0) instanceof Group g && g.capturing() && !g.atomic()) {
             capture = true;
             items = g.body() instanceof Seq(List<Node> inner) ? inner : List.of(g.body());
+            // \b is zero-width: inside the group or outside it, the same match ((\b[a-z]+\b)).
+            if (!before && !items.isEmpty() && wordBound(items.get(0))) { before = true; items = items.subList(1, items.size()); }
+            if (!after && !items.isEmpty() && wordBound(items.get(items.size() - 1))) { after = true; items = items.subList(0, items.size() - 1); }
         }
         if (items.isEmpty()) return null;
         List<Cls> cls = new ArrayList<>();
@@ -146,8 +149,10 @@ final class ClassRun {
         // ([^\w\s], (?i)[aeiou]{2}) qualifies; the scanner prefers a literal search where one pays.
         if (!anyClass) return null;
         if ((before && !asciiWordOnly(cls.get(0))) || (after && !asciiWordOnly(cls.get(cls.size() - 1)))) return null;
-        // A \b after a last class that took nothing would stand after the class before it.
-        if (after && mins[mins.length - 1] == 0) return null;
+        // A \b after a last class that took nothing stands after the class before it, which
+        // must then hold word characters alone too: either way a word character ends the match
+        // (\b[a-z]+[A-Z]\w*\b, camel-case names).
+        if (after && mins[mins.length - 1] == 0 && (cls.size() < 2 || !asciiWordOnly(cls.get(cls.size() - 2)))) return null;
         ClassTable[] tables = new ClassTable[cls.size()];
         for (int i = 0; i < tables.length; i++) tables[i] = new ClassTable(cls.get(i));
         for (int i = 0; i + 1 < tables.length; i++) {

@@ -128,6 +128,7 @@ final class ClassRunFinder extends Finder {
             // class is unbounded (each would take less of the run, then the same); else next char.
             pos = run.maxs[0] == Long.MAX_VALUE ? Math.max(firstEnd, s + 1) : src.unitEnd(Math.min(src.to, s + 1));
             if (pairFirst != null) pos = Math.max(pos, nextAfterFailure);
+            if (run.boundBefore) pos = Math.max(pos, pastWordRun(s, limit));
         }
     }
 
@@ -290,6 +291,23 @@ final class ClassRunFinder extends Finder {
     private boolean wordAt(long e) {
         if (e >= bufStart && e < bufEnd && buf[(int) (e - bufStart)] >= 0) return ClassRun.asciiWord(buf[(int) (e - bufStart)]);
         return src.wordAt(e);
+    }
+
+    /**
+     * With {@code \b} before the run: where the run of ASCII word characters at {@code s} ends
+     * (or {@code limit}). No start after {@code s} within it can match, each having a word
+     * character before it, so a failed attempt costs one per word, not one per letter.
+     */
+    private long pastWordRun(long s, long limit) {
+        long p = s;
+        while (p < limit) {
+            ensure(p);
+            int i = (int) (p - bufStart), end = (int) (Math.min(limit, bufEnd) - bufStart);
+            while (i < end && buf[i] >= 0 && ClassRun.asciiWord(buf[i])) i++;
+            p = bufStart + i;
+            if (i < end) break;
+        }
+        return p;
     }
 
     /** Loads the block at {@code p} unless the one held has {@code p} and the unit there whole. */
