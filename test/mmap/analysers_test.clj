@@ -728,3 +728,26 @@
       (doseq [re ["\\b[a-z][A-Z]*\\b" "(\\b[a-z][A-Z]*\\b)" "\\b\\w[a-z]*\\b" "\\b[a-z]+[A-Z]\\w*\\b" "\\b[A-Z][a-z]*\\b"
                   "(\\b[a-z]+\\b)" "\\b[a-z]{2}\\b" "\\b[a-z]\\w{2,5}\\b" "\\b[a-z]+[A-Z][a-z]*\\b"]]
         (is-as-re-seq re text (str f) "words" true)))))
+
+(deftest bytes-above-ascii-are-searched-as-tests
+  (testing "a literal of UTF-8 bytes is found by a pair of its bytes, not a byte at a time through a table"
+    (doseq [re ["«" "ファイル" "Größe" "é"]]
+      (is (some? (field (call (facts re) "exactProbes") "pairFirst")) re)))
+  (testing "results equal re-seq, with and without jdk.incubator.vector"
+    (let [r (java.util.Random. 11)
+          pieces ["«" "»" "é" "ë" "É" "ファイル" "ファ" "イル" "a" "b" " " "\n" "ä" "Größe" "Gr" "x«y"]
+          text (apply str (repeatedly 20000 #(nth pieces (.nextInt r (count pieces)))))
+          f (doto (java.io.File/createTempFile "utf8-literals" ".txt") (.deleteOnExit))
+          res ["«" "»" "[«»]" "ファイル" "é|ë" "(?i)é" "Größe" "x«y" "«\\s*\\w+"]
+          expected (mapv #(vec (re-seq (re-pattern %) text)) res)]
+      (spit f text)
+      (doseq [re res]
+        (is-as-re-seq re text (str f) "utf-8 literals" true))
+      (let [{:keys [out err exit]} ((requiring-resolve 'mmap.test-support/run-clojure)
+                                    (str "(require '[mmap.core :as m])"
+                                         "(prn [mmap.internal.ByteSearch/VECTOR (mapv #(vec (m/re-seq (re-pattern %) " (pr-str (str f))
+                                         " {:threads 2 :chunk-size 65536})) " (pr-str res) ")])"))
+            [vector? found] (read-string out)]
+        (is (zero? exit) err)
+        (is (false? vector?) "the child JVM runs without jdk.incubator.vector")
+        (is (= expected found))))))
