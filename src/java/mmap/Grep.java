@@ -344,7 +344,7 @@ public final class Grep {
             Runnable submit = () -> {
                 List<Target> ts = List.copyOf(batch);
                 batch.clear();
-                pending.add(pool.submit(() -> ts.stream().map(this::search).toList()));
+                pending.add(pool.submit(() -> searchAll(ts)));
                 pendingTargets.add(ts);
                 // Files are written in order, as soon as they and every file before them are done.
                 while (pending.size() >= 4 * threads || (!pending.isEmpty() && pending.peek().isDone())) {
@@ -371,6 +371,13 @@ public final class Grep {
                 if (pool != null) pool.shutdownNow();
             }
             return anyError ? 2 : anySelected ? 0 : 1;
+        }
+
+        /** A plain loop: a stream would be some forty more methods for a one-shot command to compile. */
+        private List<Outcome> searchAll(List<Target> ts) {
+            List<Outcome> rs = new ArrayList<>(ts.size());
+            for (Target t : ts) rs.add(search(t));
+            return rs;
         }
 
         private void writeAll(List<Target> ts, List<Outcome> rs, boolean groups, boolean quiet) {

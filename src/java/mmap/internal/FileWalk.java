@@ -163,7 +163,8 @@ public final class FileWalk {
             }
             if (!follow && attrs.isSymbolicLink()) continue;
             if (attrs.isDirectory()) {
-                Object key = attrs.fileKey();
+                // Only a followed link can lead back to a directory above: no record kept without -R.
+                Object key = follow ? attrs.fileKey() : null;
                 if (key != null && !ancestors.add(key)) continue;
                 walk(p, follow, globs, ancestors, found, broken);
                 if (key != null) ancestors.remove(key);

@@ -56,7 +56,13 @@ final class ProbePlan {
                 hi = Math.max(hi, k);
             }
             byProbeByte = new int[256][];
-            for (int b = 0; b < 256; b++) byProbeByte[b] = by.get(b).stream().mapToInt(Integer::intValue).toArray();
+            // Loops, not 256 streams: those were enough to have a one-shot grep compile the stream classes.
+            for (int b = 0; b < 256; b++) {
+                List<Integer> is = by.get(b);
+                int[] a = new int[is.size()];
+                for (int j = 0; j < a.length; j++) a[j] = is.get(j);
+                byProbeByte[b] = a;
+            }
             minK = lo;
             maxK = hi;
             probes = new ByteClassSearch(union);
