@@ -751,3 +751,31 @@
         (is (zero? exit) err)
         (is (false? vector?) "the child JVM runs without jdk.incubator.vector")
         (is (= expected found))))))
+
+(deftest a-literal-search-that-stops-too-often-plans-again
+  (let [text (apply str (for [i (range 6000)]
+                          (str "{\"ts\":\"" i "\",\"level\":\"" (if (zero? (mod i 97)) "error" "info") "\",\"msg\":\"a:b\"}\n")))
+        bytes (.getBytes text "UTF-8")
+        seg (java.lang.foreign.MemorySegment/ofArray bytes)
+        source (let [c (doto (.getDeclaredConstructor (Class/forName "mmap.internal.Source")
+                                                      (into-array Class [java.lang.foreign.MemorySegment Long/TYPE Long/TYPE Boolean/TYPE]))
+                         (.setAccessible true))]
+                 (.newInstance c (object-array [seg 0 (alength bytes) true])))
+        plan (call (facts "level\":\"error") "exactProbes")
+        pre (let [c (doto (.getDeclaredConstructor (Class/forName "mmap.internal.Prefilter")
+                                                   (into-array Class [(Class/forName "mmap.internal.Source") (Class/forName "mmap.internal.ProbePlan")]))
+                      (.setAccessible true))]
+              (.newInstance c (object-array [source plan])))
+        next (doto (.getDeclaredMethod (class pre) "next" (into-array Class [Long/TYPE Long/TYPE])) (.setAccessible true))
+        found (loop [from 0 acc []]
+                (let [c (long (.invoke next pre (object-array [from (long (alength bytes))])))]
+                  (if (neg? c) acc (recur (inc c) (conj acc c)))))
+        expected (loop [from 0 acc []]
+                   (let [i (.indexOf ^String text "level\":\"error" (int from))]
+                     (if (neg? i) acc (recur (inc i) (conj acc i)))))]
+    (testing "the plan of typical text searches for the quotes and colon, which every JSON line holds"
+      (is (.contains (str (call plan "searchedBytes")) "\"")))
+    (testing "every literal is found, in order, while the search plans again avoiding them"
+      (is (= expected found))
+      (is (pos? (field pre "replans")))
+      (is (not (.contains (str (call (field pre "plan") "searchedBytes")) "\""))))))

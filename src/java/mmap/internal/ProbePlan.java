@@ -33,7 +33,15 @@ final class ProbePlan {
     /** How far past a candidate the search reads: the pair's distance, or a third's (lone or own triples) when further. */
     final int pairReach;
 
+    /** Bytes whose positions are chosen last, or null (see {@link #avoiding}). */
+    private final ByteSet avoid;
+
     private ProbePlan(List<ByteSet[]> lits, ByteSet bytes) {
+        this(lits, bytes, null);
+    }
+
+    private ProbePlan(List<ByteSet[]> lits, ByteSet bytes, ByteSet avoid) {
+        this.avoid = avoid;
         if (lits == null) {
             literals = null;
             probeAt = null;
@@ -127,7 +135,7 @@ final class ProbePlan {
      * is its rarest bytes "()", a bigram that stands nearly everywhere in Java, and the rarest
      * third byte, "g", stands before it.
      */
-    private static int thirdPosition(ByteSet[] lit, int a, int b) {
+    private int thirdPosition(ByteSet[] lit, int a, int b) {
         if (!oneTest(lit[a]) || !oneTest(lit[b])) return -1;
         int best = -1;
         for (int c = Math.max(0, b - PAIR_SPAN); c < Math.min(lit.length, a + PAIR_SPAN + 1); c++) {
@@ -147,7 +155,7 @@ final class ProbePlan {
     }
 
     /** The position whose byte set is rarest in text, counting a set by its commonest byte and its size. */
-    private static int rarest(ByteSet[] lit) {
+    private int rarest(ByteSet[] lit) {
         int best = 0, bestCost = Integer.MAX_VALUE;
         for (int i = 0; i < lit.length; i++) {
             int cost = cost(lit[i]);
@@ -160,7 +168,7 @@ final class ProbePlan {
      * The positions {@code [a, b]} (a < b) of the literal's two rarest bytes that lie within
      * PAIR_SPAN of each other and are each a single test ({@link #singleTest}), or null.
      */
-    private static int[] rarestPair(ByteSet[] lit) {
+    private int[] rarestPair(ByteSet[] lit) {
         int[] ab = rarestPositions(lit);
         return ab == null ? null : new int[]{ab[1] - ab[0], ab[0]};
     }
@@ -177,7 +185,7 @@ final class ProbePlan {
      * union of the bytes at the a's, with the union at a + d, is rarest; or null when the
      * unions cannot be searched as a few tests, or a literal is a single byte.
      */
-    private static int[] sharedPair(ByteSet[][] lits) {
+    private int[] sharedPair(ByteSet[][] lits) {
         int shortest = Integer.MAX_VALUE;
         for (ByteSet[] l : lits) shortest = Math.min(shortest, l.length);
         if (shortest < 2) return null;
@@ -191,7 +199,7 @@ final class ProbePlan {
                 int at = 0;
                 double c = Double.MAX_VALUE;
                 for (int a = 0; a + d < lits[i].length; a++) {
-                    double ca = share(lits[i][a]) * share(lits[i][a + d]);
+                    double ca = shareHere(lits[i][a]) * shareHere(lits[i][a + d]);
                     if (ca < c) { c = ca; at = a; }
                 }
                 plan[i + 1] = at;
@@ -199,7 +207,7 @@ final class ProbePlan {
                 second.addAll(lits[i][at + d]);
             }
             if (ByteClassSearch.compile(first) == null || ByteClassSearch.compile(second) == null) continue;
-            double cost = share(first) * share(second);
+            double cost = shareHere(first) * shareHere(second);
             if (cost < bestCost) { bestCost = cost; best = plan; }
         }
         return best;
@@ -210,7 +218,7 @@ final class ProbePlan {
      * first position a}, both of a literal's positions one EQ or FOLD test, such that the sum
      * of the literals' pair shares is least; or null when some literal has no such pair.
      */
-    private static int[] ownPairs(ByteSet[][] lits) {
+    private int[] ownPairs(ByteSet[][] lits) {
         List<int[]> choices = new ArrayList<>();
         for (int d = 1; d < ownSpan(lits); d++) choices.add(new int[]{0, d});
         return ownPlan(lits, choices);
@@ -220,7 +228,7 @@ final class ProbePlan {
      * As {@link #ownPairs}, with a third position per literal: {d, e, then each literal's first
      * position a}, with a, a + d and a + e (d < e) each one EQ or FOLD test.
      */
-    private static int[] ownTriples(ByteSet[][] lits) {
+    private int[] ownTriples(ByteSet[][] lits) {
         List<int[]> choices = new ArrayList<>();
         for (int d = 1; d < ownSpan(lits); d++) {
             for (int e = d + 1; e < ownSpan(lits); e++) choices.add(new int[]{0, d, e});
@@ -240,7 +248,7 @@ final class ProbePlan {
      * position a with a + each offset one EQ or FOLD test, at the least sum over the literals
      * of the product of those positions' shares: {d..., then each literal's a}; or null.
      */
-    private static int[] ownPlan(ByteSet[][] lits, List<int[]> choices) {
+    private int[] ownPlan(ByteSet[][] lits, List<int[]> choices) {
         int[] best = null;
         double bestCost = Double.MAX_VALUE;
         for (int[] offsets : choices) {
@@ -256,7 +264,7 @@ final class ProbePlan {
                     boolean tests = true;
                     for (int off : offsets) {
                         tests &= oneTest(lits[i][a + off]);
-                        ca *= share(lits[i][a + off]);
+                        ca *= shareHere(lits[i][a + off]);
                     }
                     if (tests && ca < c) { c = ca; at = a; }
                 }
@@ -276,7 +284,7 @@ final class ProbePlan {
         return p;
     }
 
-    private static int[] rarestPositions(ByteSet[] lit) {
+    private int[] rarestPositions(ByteSet[] lit) {
         if (lit.length < 2) return null;
         int first = -1;
         for (int i = 0; i < lit.length; i++) {
@@ -305,8 +313,47 @@ final class ProbePlan {
         return ByteClassSearch.oneTestOp(set) != null;
     }
 
-    /** How common a position's bytes are; a wide one ({@link RequiredLiterals#wide}) after every other, so never a probe while another is at hand. */
-    private static int cost(ByteSet set) {
-        return (RequiredLiterals.wide(set) ? 1 << 20 : 0) + set.worstRank() + 4 * (set.size() - 1);
+    /**
+     * How common a position's bytes are; a wide one ({@link RequiredLiterals#wide}) after every
+     * other, so never a probe while another is at hand; one holding a byte to avoid after every
+     * other but those.
+     */
+    private int cost(ByteSet set) {
+        return (RequiredLiterals.wide(set) ? 1 << 20 : 0) + (avoids(set) ? 1 << 19 : 0) + set.worstRank() + 4 * (set.size() - 1);
+    }
+
+    /** {@link #share}, with a set that holds a byte to avoid counted as common as a whole text. */
+    private double shareHere(ByteSet set) {
+        return share(set) + (avoids(set) ? 1.0 : 0);
+    }
+
+    private boolean avoids(ByteSet set) {
+        return avoid != null && set.intersects(avoid);
+    }
+
+    /**
+     * The same literals, planned with {@code more} bytes to avoid beside those this plan
+     * avoided: the bytes its search stopped at too often in the text at hand (see
+     * {@link Prefilter}). Literals keep their order.
+     */
+    ProbePlan avoiding(ByteSet more) {
+        ByteSet all = new ByteSet();
+        if (avoid != null) all.addAll(avoid);
+        all.addAll(more);
+        return new ProbePlan(java.util.Arrays.asList(literals), null, all);
+    }
+
+    /** The bytes of the positions the pair (or triple) search tests, over every literal; empty without a pair. */
+    ByteSet searchedBytes() {
+        ByteSet out = new ByteSet();
+        if (pairFirst == null) return out;
+        for (int i = 0; i < literals.length; i++) {
+            int a = pairAts[i];
+            out.addAll(literals[i][a]);
+            out.addAll(literals[i][a + pairDistance]);
+            if (pairs != null && pairs.e != 0) out.addAll(literals[i][a + pairs.e]);
+        }
+        if (pairThird != null) out.addAll(pairThird.set);
+        return out;
     }
 }
