@@ -753,9 +753,9 @@
         (is (= expected found))))))
 
 (deftest a-literal-search-that-stops-too-often-plans-again
-  (let [text (apply str (for [i (range 6000)]
+  (let [^String text (apply str (for [i (range 6000)]
                           (str "{\"ts\":\"" i "\",\"level\":\"" (if (zero? (mod i 97)) "error" "info") "\",\"msg\":\"a:b\"}\n")))
-        bytes (.getBytes text "UTF-8")
+        ^bytes bytes (.getBytes text "UTF-8")
         seg (java.lang.foreign.MemorySegment/ofArray bytes)
         source (let [c (doto (.getDeclaredConstructor (Class/forName "mmap.internal.Source")
                                                       (into-array Class [java.lang.foreign.MemorySegment Long/TYPE Long/TYPE Boolean/TYPE]))

@@ -25,8 +25,12 @@ final class Prefilter {
     private long stops, held;
     private int replans;
     private static final int STOPS_BEFORE_REVIEW = 1024, MAX_REPLANS = 3;
-    /** Where the pair search went since the plan was chosen: its stops per byte, against the plan before. */
-    private long planFrom = -1, reached;
+    /**
+     * How far the pair search went since the plan was chosen (the bytes between its stops, in
+     * any number of texts: the grep command rebinds one prefilter from file to file), for its
+     * stops per byte against the plan before.
+     */
+    private long covered, lastStop = -1;
     private ProbePlan previous;
     private double previousRate;
     private Source src;
@@ -54,6 +58,7 @@ final class Prefilter {
     void rebind(Source src, byte[] whole) {
         this.src = src;
         this.whole = whole;
+        lastStop = -1;
         setInPlace();
         if (whole != null) {
             buf = whole;
@@ -78,7 +83,7 @@ final class Prefilter {
      * more often per byte.
      */
     private void review() {
-        double rate = (double) stops / Math.max(1, reached - planFrom);
+        double rate = (double) stops / Math.max(1, covered);
         if (previous != null && rate > previousRate) {
             plan = previous;
             replans = MAX_REPLANS;
@@ -94,8 +99,7 @@ final class Prefilter {
             }
         }
         setInPlace();
-        stops = held = 0;
-        planFrom = -1;
+        stops = held = covered = 0;
     }
 
     /** The first candidate in [from, limit), or -1. */
@@ -158,8 +162,8 @@ final class Prefilter {
                 b2 = buf[hit + d] & 0xFF;
             }
             stops++;
-            if (planFrom < 0) planFrom = pos;
-            reached = Math.max(reached, h);
+            if (lastStop >= 0 && h > lastStop) covered += h - lastStop;
+            lastStop = h;
             for (int i = 0; i < plan.literals.length; i++) {
                 int at = plan.pairAts[i];
                 if (!plan.literals[i][at].contains(b1) || !plan.literals[i][at + d].contains(b2)) continue;
