@@ -603,7 +603,12 @@
       (spit f text)
       (doseq [re ["(?<=\\.)\\w+" "(?<=new )\\w+" "(?<=\\b[Tt]he )\\w+" "(?<=->)\\s*\\w+" "(?<=(\\.))\\w+" "(?<=é)\\w*"
                   "(?<=\\.|,)\\w*" "(?<=\\()\\)" "(?i)(?<=THE )\\w" "(?<=w)" "(?<=\\.)(?=\\w)"]]
-        (is-as-re-seq re text (str f) "lookbehind" true)))))
+        (is-as-re-seq re text (str f) "lookbehind" true))))
+  (testing "an empty match after a literal that ends the text (the fuzz test found (?<=\") \\z over one quote)"
+    (let [f (doto (java.io.File/createTempFile "lookbehind-end" ".txt") (.deleteOnExit))]
+      (doseq [text ["\"" "x\"" "aa" "a" "xab"] re ["(?<=\")\\z" "(?<=\")" "(?<=a)" "(?<=a)$" "(?<=ab)" "(?<=a)x?"]]
+        (spit f text)
+        (is-as-re-seq re text (str f) (str "lookbehind at the end of " (pr-str text)) true)))))
 
 (deftest a-group-every-successful-attempt-sets-leaks-nothing
   (testing "a capturing group that must match inside a lookaround that must match: the fast paths stay on"

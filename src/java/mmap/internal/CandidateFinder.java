@@ -195,8 +195,10 @@ final class CandidateFinder extends MatcherFinder {
                 resume = hi + 1;
                 continue;
             }
-            // (LINE_ENDS tries the text's end itself, where an empty match may follow one just before it.)
-            if (from >= startLimit || from > src.to || (from == src.to && (mode != Mode.LINE_ENDS || textEndTried))) return finish();
+            // (LINE_ENDS tries the text's end itself, where an empty match may follow one just before
+            // it; so does a lookbehind's literal that ends there: (?<=a) over "aa".)
+            if (from >= startLimit || from > src.to
+                    || (from == src.to && startOffset == 0 && (mode != Mode.LINE_ENDS || textEndTried))) return finish();
             long limit = mode == Mode.PREFIX || mode == Mode.FIRST_BYTE ? startLimit : src.to;
             long c = mode == Mode.AUTOMATON ? nextLine(from) : nextCandidate(from, limit);
             if (c < 0 && mode == Mode.LINE_ENDS && !textEndTried) {
