@@ -34,6 +34,7 @@ final class Prefilter {
     private ProbePlan previous;
     private double previousRate;
     private Source src;
+    private byte[] whole;                 // the array that holds the whole text, or null (see rebind)
     private final byte[] own = new byte[BLOCK + 256];
     private byte[] buf = own;             // own, or the array that holds the whole text
     private long bufStart, bufEnd;        // the text bytes buf holds
@@ -70,8 +71,6 @@ final class Prefilter {
         }
     }
 
-    private byte[] whole;
-
     private void setInPlace() {
         inPlace = whole == null && src.seg.isNative() && !ByteSearch.VECTOR && plan.pairFirst != null && plan.pairs == null
                 && plan.pairThird == null && plan.pairFirst.oneTest && plan.pairSecond.oneTest;
@@ -89,8 +88,9 @@ final class Prefilter {
             replans = MAX_REPLANS;
         } else if (held * 8 < stops) {
             replans++;
-            ProbePlan other = plan.avoiding(plan.searchedBytes());
-            if (other.pairFirst != null && !other.searchedBytes().equals(plan.searchedBytes())) {
+            ByteSet searched = plan.searchedBytes();
+            ProbePlan other = plan.avoiding(searched);
+            if (other.pairFirst != null && !other.searchedBytes().equals(searched)) {
                 previous = plan;
                 previousRate = rate;
                 plan = other;
